@@ -1,0 +1,45 @@
+# The targets the README and .ci/run call. Everything the project needs is installed here.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench bench-quick figures graphviz install clean
+
+demo: $(STAMP) graphviz
+	$(VENV)/bin/neurotrace demo --out demo_output
+
+test: $(STAMP) graphviz
+	$(PY) -m pytest
+
+bench: $(STAMP) graphviz
+	$(VENV)/bin/neurotrace bench --out bench_output
+
+figures: $(STAMP) graphviz
+	$(PY) -m neurotrace.figures figures
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip setuptools wheel
+	$(PY) -m pip install -e ".[dev]"
+	touch $(STAMP)
+
+# The system's Graphviz (the `dot` program) renders the pictures. Install it where we can;
+# where we cannot, say so and carry on: DOT source is still written without it.
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then \
+	  echo "graphviz: $$(dot -V 2>&1)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "graphviz: installing the Debian package 'graphviz'"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
+	    || echo "graphviz: could not install it; pictures will be saved as DOT source only"; \
+	else \
+	  echo "graphviz: 'dot' not found and cannot be installed here (needs root and apt-get)."; \
+	  echo "          Install it with your package manager (e.g. 'sudo apt-get install graphviz')."; \
+	  echo "          Carrying on: pictures will be saved as DOT source only."; \
+	fi
+
+clean:
+	rm -rf $(VENV) demo_output bench_output .pytest_cache *.egg-info

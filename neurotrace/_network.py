@@ -1,0 +1,223 @@
+"""What both backends share: layer sizes, the parameter vector, the loss at the output.
+
+Both :class:`~neurotrace.NeuralNetwork` (neuron objects) and
+:class:`~neurotrace.VectorizedNetwork` (one matrix per layer) keep every
+parameter in ONE flat vector, laid out the same way: layer after layer, neuron
+after neuron, ``[w_0, ..., w_{n_inputs-1}, b]``. Layer ``l`` is a block of shape
+``(n_neurons, n_inputs + 1)`` of that vector; neuron ``j`` is row ``j`` of it.
+So the two backends convert into each other by copying one vector, and an
+optimizer updates all parameters of either backend with one array operation.
+"""
+import numpy as np
+
+from . import activations, losses
+from ._checks import check_inputs, check_size, check_targets, check_finite
+
+__all__ = ["NetworkBase"]
+
+
+def parse_activations(n_layers, activation, output_activation, owner):
+    """One activation name (or object) per layer, softmax only on the last."""
+    if isinstance(activation, (list, tuple)):
+        names = list(activation)
+        if output_activation is not None and len(names) == n_layers - 1:
+            names.append(output_activation)
+        elif len(names) != n_layers:
+            raise ValueError(f"{owner}: 'activation' must be one name or one per layer "
+                             f"({n_layers} layers), got {len(names)}: {names!r}.")
+        elif output_activation is not None:
+            names[-1] = output_activation
+    else:
+        last = activation if output_activation is None else output_activation
+        names = [activation] * (n_layers - 1) + [last]
+    for l, name in enumerate(names, start=1):
+        if name == "softmax":
+            if l != n_layers:
+                raise ValueError(f"{owner}: softmax is only allowed on the output layer "
+                                 f"L{n_layers}, but layer L{l} asked for it.")
+        else:
+            activations.get(name, owner)
+    return names
+
+
+def check_sizes(sizes, owner):
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+        raise ValueError(f"{owner}: 'sizes' must list the input width and at least one layer, "
+                         f"e.g. [2, 4, 1]; got {sizes!r}.")
+    return [check_size(s, f"sizes[{i}]", owner) for i, s in enumerate(sizes)]
+
+
+class NetworkBase:
+    """Shared machinery; see NeuralNetwork and VectorizedNetwork for the user's view."""
+
+    recorder = None          # set by neurotrace.trace(); None means nothing is recorded
+
+    def _allocate(self, sizes, dtype=np.float64):
+        """One flat vector for all parameters, one for all gradients, and per-layer blocks."""
+        self.sizes = list(sizes)
+        n = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+        self._params, self._grads = np.zeros(n, dtype), np.zeros(n, dtype)
+        self._blocks, self._grad_blocks, start = [], [], 0
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            stop = start + (n_in + 1) * n_out
+            self._blocks.append(self._params[start:stop].reshape(n_out, n_in + 1))
+            self._grad_blocks.append(self._grads[start:stop].reshape(n_out, n_in + 1))
+            start = stop
+
+    # --- facts about the network ----------------------------------------------------
+    @property
+    def n_inputs(self):
+        return self.sizes[0]
+
+    @property
+    def n_outputs(self):
+        return self.sizes[-1]
+
+    @property
+    def n_layers(self):
+        return len(self.sizes) - 1
+
+    @property
+    def softmax(self):
+        """True when the output layer is a softmax (applied across the layer)."""
+        return self.activation_names[-1] == "softmax"
+
+    @property
+    def flat_parameters(self):
+        """Every parameter in one vector (a live view); optimizers update this."""
+        return self._params
+
+    @property
+    def flat_gradients(self):
+        """dL/d(every parameter) from the last backward pass, laid out like flat_parameters."""
+        return self._grads
+
+    def node_names(self):
+        """``[["L1.N0", ...], ["L2.N0", ...], ...]``, one list per layer."""
+        return [[f"L{l}.N{j}" for j in range(n)] for l, n in enumerate(self.sizes[1:], start=1)]
+
+    def input_names(self):
+        return [f"x{i}" for i in range(self.n_inputs)]
+
+    def _locate(self, name):
+        """``"L2.N1"`` -> (1, 1) (0-based layer and neuron), or a KeyError that helps."""
+        try:
+            layer, neuron = name.split(".")
+            l, j = int(layer[1:]) - 1, int(neuron[1:])
+            if layer[0] != "L" or neuron[0] != "N" or not 0 <= l < self.n_layers \
+                    or not 0 <= j < self.sizes[l + 1]:
+                raise ValueError
+        except (ValueError, AttributeError, IndexError):
+            layers = ", ".join(f"L{l} has N0..N{n - 1}"
+                               for l, n in enumerate(self.sizes[1:], start=1))
+            raise KeyError(f"No neuron {name!r} in this network: {layers}.") from None
+        return l, j
+
+    def parameters(self):
+        """``[(weights_1, bias_1), ...]``: live views of shape ``(n_inputs, n_neurons)``, ``(n_neurons,)``."""
+        return [(b[:, :-1].T, b[:, -1]) for b in self._blocks]
+
+    def parameter_gradients(self):
+        """``[(dW_1, db_1), ...]`` from the last backward pass, shaped like :meth:`parameters`."""
+        return [(g[:, :-1].T, g[:, -1]) for g in self._grad_blocks]
+
+    # --- the computation ----------------------------------------------------------------
+    def forward(self, X):
+        """Outputs: ``(n_outputs,)`` for one sample, ``(n_samples, n_outputs)`` for a batch.
+
+        Remembers what backward needs.
+        """
+        return self._forward(self._check_inputs(X))
+
+    def predict(self, X):
+        """Outputs, like :meth:`forward`, but never recorded by a trace."""
+        recorder, self.recorder = self.recorder, None
+        try:
+            return np.array(self.forward(X), copy=True)
+        finally:
+            self.recorder = recorder
+
+    def backward(self, dL_da):
+        """Backpropagate ``dL/da`` at the outputs; return dL/dx at the inputs.
+
+        Stores every parameter's gradient (see :meth:`parameter_gradients`).
+        """
+        if self.output is None:
+            raise RuntimeError(f"{type(self).__name__}: call forward before backward.")
+        dL_da = np.asarray(dL_da, dtype=self._params.dtype)
+        if dL_da.shape != self.output.shape:
+            raise ValueError(f"{type(self).__name__}: dL/da must have the shape of the outputs "
+                             f"{self.output.shape}, got {dL_da.shape}.")
+        check_finite(dL_da, "dL/da", f"{type(self).__name__}")
+        delta = activations.softmax_vjp(self.output, dL_da) if self.softmax else None
+        return self._backward(dL_da, delta)
+
+    def loss(self, X, Y, loss="mse"):
+        """The loss of the current parameters on ``(X, Y)`` (nothing recorded, nothing stored)."""
+        X, Y = self._check_inputs(X), None if Y is None else Y
+        recorder, self.recorder = self.recorder, None
+        try:
+            self._forward(X)
+            return self._output_step(self._check_targets(Y), losses.get(loss))[0]
+        finally:
+            self.recorder = recorder
+
+    def gradients(self, X, Y, loss="mse"):
+        """``[(dW_1, db_1), ...]`` of ``loss`` at ``(X, Y)``, shaped like the layers' parameters.
+
+        >>> import neurotrace as nt
+        >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
+        >>> [dW.shape for dW, db in net.gradients([[0.0, 1.0]], [[1.0]])]
+        [(2, 3), (3, 1)]
+        """
+        self.backprop(X, Y, loss)
+        return [(dW.copy(), db.copy()) for dW, db in self.parameter_gradients()]
+
+    def backprop(self, X, Y, loss="mse", to_inputs=True):
+        """Forward, loss, backward: fills every gradient and returns the loss value."""
+        X = self._check_inputs(X)
+        self._forward(X)
+        return self._loss_backward(self._check_targets(Y), losses.get(loss), to_inputs)
+
+    def _loss_backward(self, Y, loss, to_inputs=True):
+        value, dL_da, delta, fused = self._output_step(Y, loss)
+        if self.recorder is not None:
+            self.recorder.record(self, "loss", value=value, targets=Y, dL_da=dL_da,
+                                 delta=delta, fused=fused, loss=loss)
+        self._backward(dL_da, delta, to_inputs)
+        return value
+
+    def _output_step(self, Y, loss):
+        """The loss value and where backward starts: ``(value, dL/da, delta or None, fused)``."""
+        A, Z = self.output, self._output_z()
+        n_samples = A.shape[0] if A.ndim == 2 else 1
+        if self.softmax and loss is losses.cross_entropy:
+            # Softmax + cross-entropy: dL/dz = (p - y) / n_samples (the 1/p of the loss
+            # cancels the p of softmax's derivative), and L itself from log-softmax.
+            return losses.softmax_cross_entropy(Z, Y), None, (A - Y) / n_samples, True
+        if self.activation_names[-1] == "sigmoid" and loss is losses.bce:
+            # Sigmoid + bce: dL/dz = (a - y) / a.size, the same cancellation.
+            return losses.sigmoid_bce(Z, Y), None, (A - Y) / A.size, True
+        value, dL_da = loss.value(A, Y), np.asarray(loss.gradient(A, Y), dtype=A.dtype)
+        if dL_da.shape != A.shape:
+            raise ValueError(f"Loss {getattr(loss, 'name', loss)!r}: gradient(a, y) must have "
+                             f"the shape of a, {A.shape}, got {dL_da.shape}.")
+        # Softmax with any other loss: its Jacobian-vector product gives dL/dz.
+        delta = activations.softmax_vjp(A, dL_da) if self.softmax else None
+        return value, dL_da, delta, False
+
+    # --- checks -------------------------------------------------------------------------
+    def _check_inputs(self, X):
+        return check_inputs(X, self.n_inputs, f"{type(self).__name__} (layer L1)",
+                            self._params.dtype)
+
+    def _check_targets(self, Y):
+        return check_targets(Y, self.output.shape, f"{type(self).__name__} (output layer "
+                             f"L{self.n_layers})", self._params.dtype)
+
+    def __repr__(self):
+        acts = self.activation_names
+        same = all(a == acts[0] for a in acts[:-1])
+        act = repr(acts[0]) if same else repr(acts[:-1])
+        return (f"{type(self).__name__}({self.sizes}, activation={act}, "
+                f"output_activation={acts[-1]!r})")

@@ -1,0 +1,185 @@
+"""Activation functions: a value, a derivative, and a printable formula for both.
+
+Each activation is an :class:`Activation` looked up by name with :func:`get`.
+The derivative is written as a function of ``z`` *and* ``a = f(z)`` because for
+sigmoid and tanh it is cheaper from the output: ``f'(z) = a (1 - a)`` and
+``f'(z) = 1 - a**2``.
+
+Every function stays finite for ``|z|`` up to 1e4 without overflow warnings:
+sigmoid never evaluates ``exp`` of a positive number.
+
+``softmax`` is special: it couples all the neurons of a layer, so it is applied
+by the layer (or the network), never by one neuron alone. It is only allowed on
+the output layer.
+"""
+import math
+
+import numpy as np
+
+__all__ = ["Activation", "get", "softmax", "NAMES"]
+
+
+class Activation:
+    """A named activation: ``value(z)``, ``derivative(z, a)`` and their formulas.
+
+    ``scalar`` and ``scalar_derivative`` are the same functions on one Python
+    float; the per-neuron engine uses them for one sample at a time, where
+    ``math`` is several times faster than numpy on a single number.
+    """
+
+    def __init__(self, name, value, derivative, scalar, scalar_derivative,
+                 formula, derivative_formula, latex, derivative_latex):
+        self.name = name
+        self.value = value
+        self.derivative = derivative
+        self.scalar = scalar
+        self.scalar_derivative = scalar_derivative
+        self.formula = formula
+        self.derivative_formula = derivative_formula
+        self.latex = latex
+        self.derivative_latex = derivative_latex
+
+    def __call__(self, z):
+        return self.value(np.asarray(z, dtype=float))
+
+    def __repr__(self):
+        return f"Activation({self.name!r})"
+
+
+# --- identity: f(z) = z, f'(z) = 1 -------------------------------------------------
+def _identity(z):
+    return z
+
+
+def _identity_derivative(z, a):
+    return np.ones_like(z)
+
+
+# --- sigmoid: f(z) = 1 / (1 + exp(-z)), f'(z) = a (1 - a) ------------------------
+def _sigmoid(z):
+    # exp(-|z|) is at most 1, so nothing overflows: for z >= 0 this is
+    # 1 / (1 + exp(-z)), for z < 0 the equal exp(z) / (1 + exp(z)).
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def _sigmoid_derivative(z, a):
+    return a * (1.0 - a)
+
+
+def _sigmoid_scalar(z):
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _sigmoid_scalar_derivative(z, a):
+    return a * (1.0 - a)
+
+
+# --- tanh: f'(z) = 1 - a^2 --------------------------------------------------------
+def _tanh_derivative(z, a):
+    return 1.0 - a * a
+
+
+# --- relu: f(z) = max(0, z), f'(z) = 1 if z > 0 else 0 (0 at z = 0) ----------------
+def _relu(z):
+    return np.maximum(z, 0.0)
+
+
+def _relu_derivative(z, a):
+    return (z > 0).astype(float)
+
+
+def _relu_scalar(z):
+    return z if z > 0 else 0.0
+
+
+def _relu_scalar_derivative(z, a):
+    return 1.0 if z > 0 else 0.0
+
+
+# --- leaky relu: f(z) = z if z > 0 else alpha z ----------------------------------
+LEAKY_SLOPE = 0.01
+
+
+def _leaky(z):
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def _leaky_derivative(z, a):
+    return np.where(z > 0, 1.0, LEAKY_SLOPE)
+
+
+def _leaky_scalar(z):
+    return z if z > 0 else LEAKY_SLOPE * z
+
+
+def _leaky_scalar_derivative(z, a):
+    return 1.0 if z > 0 else LEAKY_SLOPE
+
+
+_ACTIVATIONS = {
+    "identity": Activation(
+        "identity", _identity, _identity_derivative, float, lambda z, a: 1.0,
+        "f(z) = z", "f'(z) = 1", r"f(z) = z", r"f'(z) = 1"),
+    "sigmoid": Activation(
+        "sigmoid", _sigmoid, _sigmoid_derivative, _sigmoid_scalar, _sigmoid_scalar_derivative,
+        "f(z) = 1 / (1 + exp(-z))", "f'(z) = f(z) * (1 - f(z))",
+        r"f(z) = \frac{1}{1 + e^{-z}}", r"f'(z) = f(z)\,(1 - f(z))"),
+    "tanh": Activation(
+        "tanh", np.tanh, _tanh_derivative, math.tanh, _tanh_derivative,
+        "f(z) = tanh(z)", "f'(z) = 1 - f(z)^2",
+        r"f(z) = \tanh z", r"f'(z) = 1 - f(z)^2"),
+    "relu": Activation(
+        "relu", _relu, _relu_derivative, _relu_scalar, _relu_scalar_derivative,
+        "f(z) = max(0, z)", "f'(z) = 1 if z > 0 else 0",
+        r"f(z) = \max(0, z)", r"f'(z) = [z > 0]"),
+    "leaky_relu": Activation(
+        "leaky_relu", _leaky, _leaky_derivative, _leaky_scalar, _leaky_scalar_derivative,
+        f"f(z) = z if z > 0 else {LEAKY_SLOPE} * z", f"f'(z) = 1 if z > 0 else {LEAKY_SLOPE}",
+        rf"f(z) = \max({LEAKY_SLOPE} z, z)", rf"f'(z) = 1 \text{{ if }} z > 0 \text{{ else }} {LEAKY_SLOPE}"),
+}
+
+
+def softmax(Z):
+    """Softmax over the last axis: ``p_j = exp(z_j - max z) / sum_k exp(z_k - max z)``.
+
+    Subtracting the maximum changes nothing mathematically and keeps every
+    ``exp`` at most 1, so it never overflows.
+
+    >>> softmax(np.array([1.0, 1.0])).tolist()
+    [0.5, 0.5]
+    """
+    e = np.exp(Z - np.max(Z, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_vjp(P, dL_dP):
+    """The gradient at the logits given the gradient at the softmax outputs.
+
+    The Jacobian is ``dp_i/dz_j = p_i (delta_ij - p_j)``, so
+    ``dL/dz_j = p_j (dL/dp_j - sum_i dL/dp_i p_i)``.
+    """
+    return P * (dL_dP - np.sum(dL_dP * P, axis=-1, keepdims=True))
+
+
+SOFTMAX_FORMULA = "p_j = exp(z_j) / sum_k exp(z_k)"
+SOFTMAX_DERIVATIVE_FORMULA = "dp_i/dz_j = p_i * (1[i == j] - p_j)"
+NAMES = sorted(_ACTIVATIONS) + ["softmax"]
+
+
+def get(activation, owner="Neuron"):
+    """The :class:`Activation` called ``activation`` (or ``activation`` itself).
+
+    >>> get("relu").formula
+    'f(z) = max(0, z)'
+    """
+    if isinstance(activation, Activation):
+        return activation
+    if isinstance(activation, str) and activation in _ACTIVATIONS:
+        return _ACTIVATIONS[activation]
+    raise ValueError(
+        f"The 'activation' parameter of {owner} must be one of {NAMES}. "
+        f"Got {activation!r} instead.")

@@ -1,0 +1,64 @@
+"""Weight initializers: how a layer's first weights and biases are drawn.
+
+Every initializer draws the whole layer at once, ``weights`` of shape
+``(n_inputs, n_neurons)`` and then ``bias`` of shape ``(n_neurons,)``, from a
+``numpy.random.Generator``. Both backends call it the same way, so the same
+``seed`` gives the same network whichever backend builds it.
+
+========  =============================================  ==============
+name      weights                                        bias
+========  =============================================  ==============
+uniform   U(-1, 1) (seed 003's hand-out)                 U(-1, 1)
+normal    N(0, 1), ``randn`` (seeds 000 and 001)         N(0, 1)
+xavier    U(-l, l), l = sqrt(6 / (n_inputs + n_neurons))  0
+he        N(0, 2 / n_inputs)                             0
+lecun     N(0, 1 / n_inputs)                             0
+========  =============================================  ==============
+"""
+import numpy as np
+
+__all__ = ["initialize", "NAMES"]
+
+
+def _uniform(rng, n_inputs, n_neurons):
+    return rng.uniform(-1.0, 1.0, (n_inputs, n_neurons)), rng.uniform(-1.0, 1.0, n_neurons)
+
+
+def _normal(rng, n_inputs, n_neurons):
+    return rng.standard_normal((n_inputs, n_neurons)), rng.standard_normal(n_neurons)
+
+
+def _xavier(rng, n_inputs, n_neurons):
+    limit = np.sqrt(6.0 / (n_inputs + n_neurons))
+    return rng.uniform(-limit, limit, (n_inputs, n_neurons)), np.zeros(n_neurons)
+
+
+def _he(rng, n_inputs, n_neurons):
+    return rng.normal(0.0, np.sqrt(2.0 / n_inputs), (n_inputs, n_neurons)), np.zeros(n_neurons)
+
+
+def _lecun(rng, n_inputs, n_neurons):
+    return rng.normal(0.0, np.sqrt(1.0 / n_inputs), (n_inputs, n_neurons)), np.zeros(n_neurons)
+
+
+_INITIALIZERS = {"uniform": _uniform, "normal": _normal, "xavier": _xavier,
+                 "he": _he, "lecun": _lecun}
+NAMES = sorted(_INITIALIZERS)
+
+
+def initialize(init, n_inputs, n_neurons, rng, owner="NeuralNetwork"):
+    """Draw ``(weights, bias)`` of shapes ``(n_inputs, n_neurons)`` and ``(n_neurons,)``.
+
+    >>> w, b = initialize("he", 3, 2, np.random.default_rng(0))
+    >>> w.shape, b.shape
+    ((3, 2), (2,))
+    """
+    if init not in _INITIALIZERS:
+        raise ValueError(f"The 'init' parameter of {owner} must be one of {NAMES}. "
+                         f"Got {init!r} instead.")
+    return _INITIALIZERS[init](rng, n_inputs, n_neurons)
+
+
+def make_rng(seed=None, rng=None):
+    """``rng`` if given, else ``numpy.random.default_rng(seed)``."""
+    return rng if rng is not None else np.random.default_rng(seed)

@@ -1,0 +1,218 @@
+"""A network of neuron objects: each neuron computes its own values and sends its error back."""
+import numpy as np
+
+from . import activations
+from ._checks import as_float_array
+from ._network import NetworkBase, check_sizes, parse_activations
+from .init import initialize, make_rng
+from .neuron import Neuron
+
+__all__ = ["NeuralNetwork"]
+
+
+class NeuralNetwork(NetworkBase):
+    """Layers of :class:`Neuron` objects, layer ``l`` feeding layer ``l + 1``.
+
+    Parameters
+    ----------
+    sizes : list of int
+        ``[n_inputs, n_hidden_1, ..., n_outputs]``, e.g. ``[2, 4, 4, 1]``.
+    activation : str or list of str, default="sigmoid"
+        One name for every layer, or one per layer.
+    output_activation : str, optional
+        The output layer's activation (``"softmax"`` is allowed only here).
+        Defaults to ``activation``.
+    init : str, default="xavier"
+        ``uniform``, ``normal``, ``xavier``, ``he`` or ``lecun``.
+    seed : int, optional
+        The same seed always gives the same network (on either backend).
+
+    Attributes
+    ----------
+    layers : list of list of Neuron
+        ``layers[l][j]`` is the neuron called ``f"L{l + 1}.N{j}"``.
+
+    Examples
+    --------
+    >>> net = NeuralNetwork([2, 3, 1], activation="tanh", seed=0)
+    >>> net.forward(np.array([0.5, -1.0])).shape
+    (1,)
+    >>> net["L1.N2"] is net.layers[0][2]
+    True
+    """
+
+    def __init__(self, sizes, activation="sigmoid", output_activation=None, *,
+                 init="xavier", seed=None, rng=None):
+        if len(sizes) and all(isinstance(layer, (list, tuple)) for layer in sizes):
+            self._build_from_neurons(sizes, output_activation)
+            return
+        sizes = check_sizes(sizes, "NeuralNetwork")
+        names = parse_activations(len(sizes) - 1, activation, output_activation, "NeuralNetwork")
+        rng = make_rng(seed, rng)
+        drawn = [initialize(init, n_in, n_out, rng)
+                 for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self._build(sizes, names, [w for w, b in drawn], [b for w, b in drawn])
+
+    @classmethod
+    def from_weights(cls, weights, biases, activation="sigmoid", output_activation=None):
+        """A network with explicit parameters, e.g. to reproduce an exercise's numbers.
+
+        ``weights[l]`` has shape ``(n_inputs, n_neurons)`` (column ``j`` is neuron
+        ``j``'s weights) and ``biases[l]`` shape ``(n_neurons,)``.
+
+        >>> net = NeuralNetwork.from_weights([np.ones((2, 1))], [np.zeros(1)], "identity")
+        >>> float(net.forward(np.array([1.0, 2.0]))[0])
+        3.0
+        """
+        weights, biases = check_weights(weights, biases, "NeuralNetwork.from_weights")
+        sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
+        net = cls.__new__(cls)
+        names = parse_activations(len(weights), activation, output_activation,
+                                  "NeuralNetwork.from_weights")
+        net._build(sizes, names, weights, biases)
+        return net
+
+    def _build(self, sizes, names, weights, biases):
+        self._allocate(sizes)
+        self.activation_names = [getattr(a, "name", a) for a in names]
+        self.layers = []
+        for l, (name, W, b) in enumerate(zip(names, weights, biases), start=1):
+            act = "identity" if name == "softmax" else name
+            layer = [Neuron(W.shape[0], act, weights=W[:, j], bias=b[j], name=f"L{l}.N{j}")
+                     for j in range(W.shape[1])]
+            self.layers.append(layer)
+        self._adopt_neurons()
+
+    def _build_from_neurons(self, layers, output_activation):
+        """Adopt lists of ready-made neurons: ``NeuralNetwork([[n1, n2], [n3]])``."""
+        n_in = None
+        for l, layer in enumerate(layers, start=1):
+            if not layer:
+                raise ValueError(f"NeuralNetwork: layer L{l} has no neurons.")
+            for j, n in enumerate(layer):
+                if not isinstance(n, Neuron):
+                    raise TypeError(f"NeuralNetwork: L{l}.N{j} must be a Neuron, got {n!r}.")
+                if n._owned:
+                    raise ValueError(f"NeuralNetwork: neuron {n.name} already belongs to a "
+                                     f"network; make a new Neuron for L{l}.N{j}.")
+                expected = n_in if n_in is not None else layer[0].n_inputs
+                if n.n_inputs != expected:
+                    raise ValueError(f"NeuralNetwork: L{l}.N{j} expected {expected} inputs "
+                                     f"(the size of the layer before), but has {n.n_inputs}.")
+            n_in = len(layer)
+        sizes = [layers[0][0].n_inputs] + [len(layer) for layer in layers]
+        names = [layer[0].activation.name for layer in layers]
+        for l, layer in enumerate(layers, start=1):
+            if any(n.activation.name != names[l - 1] for n in layer):
+                raise ValueError(f"NeuralNetwork: all neurons of layer L{l} must share one "
+                                 f"activation, got {[n.activation.name for n in layer]}.")
+        if output_activation is not None:
+            if output_activation == "softmax" and names[-1] != "identity":
+                raise ValueError("NeuralNetwork: a softmax output layer needs neurons with the "
+                                 "'identity' activation (softmax is applied across the layer).")
+            names[-1] = parse_activations(len(layers), names[:-1], output_activation,
+                                          "NeuralNetwork")[-1]
+        self._allocate(sizes)
+        self.activation_names = names
+        self.layers = [list(layer) for layer in layers]
+        self._adopt_neurons()
+
+    def _adopt_neurons(self):
+        """Move every neuron's parameters into the network's flat vector (see _network)."""
+        for l, layer in enumerate(self.layers):
+            for j, neuron in enumerate(layer):
+                self._blocks[l][j] = neuron._params
+                neuron._bind(self._blocks[l][j], self._grad_blocks[l][j])
+                neuron.name, neuron._owned = f"L{l + 1}.N{j}", True
+        self.output = None
+        self._sent = {}
+
+    # --- lookup -------------------------------------------------------------------------
+    def __getitem__(self, name):
+        """The neuron called ``name``, e.g. ``net["L2.N0"]``."""
+        l, j = self._locate(name)
+        return self.layers[l][j]
+
+    def neurons(self):
+        """Every neuron, layer by layer."""
+        return [n for layer in self.layers for n in layer]
+
+    # --- forward and backward -------------------------------------------------------
+    def _forward(self, X):
+        recorder = self.recorder
+        last = len(self.layers) - 1
+        for l, layer in enumerate(self.layers):
+            A = np.empty(X.shape[:-1] + (len(layer),))
+            for j, neuron in enumerate(layer):
+                A[..., j] = neuron._forward(X)            # each neuron: a = f(x @ w + b)
+            if l == last and self.softmax:
+                A = activations.softmax(A)                # the layer: p = softmax(z)
+                for j, neuron in enumerate(layer):
+                    neuron.a = A[..., j]
+            if recorder is not None:
+                recorder.record(self, "forward", layer=l)
+            X = A
+        self.output = X
+        return X
+
+    def _output_z(self):
+        return np.stack([np.asarray(n.z) for n in self.layers[-1]], axis=-1)
+
+    def _backward(self, dL_dA, delta=None, to_inputs=True):
+        """Backward from ``dL/da`` at the outputs (or ``delta = dL/dz`` when given)."""
+        recorder = self.recorder
+        for l in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[l]
+            sends = to_inputs or l > 0
+            sent = self._sent_buffer(l, self.layers[l][0].x.shape) if sends else None
+            for j, neuron in enumerate(layer):
+                out = sent[j] if sends else None
+                if delta is not None:                     # softmax or fused: dL/dz is given
+                    neuron.dL_da = None if dL_dA is None else dL_dA[..., j]
+                    neuron.da_dz = None
+                    neuron._send(delta[..., j], out, sends)
+                else:                                     # delta = dL/da * f'(z)
+                    neuron._backward(dL_dA[..., j], out, sends)
+            if recorder is not None:
+                recorder.record(self, "backward", layer=l)
+            # Each predecessor receives one error from every neuron of this layer: add them up.
+            dL_dA = sent.sum(axis=0) if sends else None
+            delta = None
+        return dL_dA
+
+    def _sent_buffer(self, l, x_shape):
+        """Where layer ``l``'s neurons write the errors they send: ``(n_neurons, *x_shape)``."""
+        key = (l, x_shape)
+        if key not in self._sent:
+            self._sent[key] = np.empty((len(self.layers[l]),) + x_shape)
+        return self._sent[key]
+
+    # --- the other backend ---------------------------------------------------------------
+    def to_vectorized(self, dtype=np.float64):
+        """The same network as a :class:`VectorizedNetwork` (weights copied exactly)."""
+        from .layer import VectorizedNetwork
+        W = [w.copy() for w, b in self.parameters()]
+        b = [b.copy() for w, b in self.parameters()]
+        return VectorizedNetwork.from_weights(W, b, self.activation_names[:-1],
+                                              self.activation_names[-1], dtype=dtype)
+
+
+def check_weights(weights, biases, owner, dtype=np.float64):
+    """Explicit weights ``(n_inputs, n_neurons)`` and biases ``(n_neurons,)`` that fit together."""
+    if len(weights) == 0 or len(weights) != len(biases):
+        raise ValueError(f"{owner}: need one bias vector per weight matrix, got "
+                         f"{len(weights)} weight matrices and {len(biases)} bias vectors.")
+    W = [as_float_array(w, f"weights of L{l}", owner, dtype) for l, w in enumerate(weights, 1)]
+    b = [as_float_array(v, f"biases of L{l}", owner, dtype) for l, v in enumerate(biases, 1)]
+    for l, (w, v) in enumerate(zip(W, b), start=1):
+        if w.ndim != 2:
+            raise ValueError(f"{owner}: weights of L{l} must be a matrix of shape "
+                             f"(n_inputs, n_neurons), got shape {w.shape}.")
+        if l > 1 and w.shape[0] != W[l - 2].shape[1]:
+            raise ValueError(f"{owner}: weights of L{l} must have shape "
+                             f"({W[l - 2].shape[1]}, n_neurons) — L{l - 1} has "
+                             f"{W[l - 2].shape[1]} neurons — got shape {w.shape}.")
+        if v.shape != (w.shape[1],):
+            raise ValueError(f"{owner}: biases of L{l} must have shape ({w.shape[1]},), "
+                             f"got shape {v.shape}.")
+    return W, b

@@ -1,0 +1,176 @@
+"""One artificial neuron that owns its weights and backpropagates its own error."""
+import numpy as np
+
+from . import activations
+from ._checks import check_finite, check_inputs, check_size, as_float_array
+from .init import initialize, make_rng
+
+__all__ = ["Neuron"]
+
+
+class Neuron:
+    """A neuron: ``z = x @ weights + bias``, ``a = f(z)``.
+
+    Parameters
+    ----------
+    n_inputs : int
+        How many inputs the neuron reads.
+    activation : str or Activation, default="sigmoid"
+        One of ``identity, sigmoid, tanh, relu, leaky_relu``.
+    weights : array-like of shape (n_inputs,), optional
+        Explicit weights; drawn with ``init`` otherwise.
+    bias : float, optional
+        Explicit bias; drawn with ``init`` otherwise.
+    init : str, default="xavier"
+        Initializer (see :mod:`neurotrace.init`) for what is not given.
+    rng : numpy.random.Generator, optional
+        Where random numbers come from (``default_rng()`` if not given).
+
+    Examples
+    --------
+    >>> n = Neuron(3, "relu", weights=[-3.0, -1.0, 2.0], bias=1.0)
+    >>> a = n.forward(np.array([1.0, -2.0, 3.0]))
+    >>> a
+    6.0
+    >>> n.backward(2 * a).tolist()   # dL/dx for L = a**2
+    [-36.0, -12.0, 24.0]
+    >>> n.grad_weights.tolist(), n.grad_bias
+    ([12.0, -24.0, 36.0], 12.0)
+    """
+
+    def __init__(self, n_inputs, activation="sigmoid", *, weights=None, bias=None,
+                 init="xavier", rng=None, name="neuron"):
+        self.name = name
+        self.n_inputs = check_size(n_inputs, "n_inputs", f"Neuron {name}")
+        if activation == "softmax":
+            raise ValueError(
+                f"Neuron {name}: softmax couples all the neurons of a layer, so one neuron "
+                f"cannot apply it. Use NeuralNetwork(..., output_activation='softmax').")
+        self.activation = activations.get(activation, f"Neuron {name}")
+        w0, b0 = (None, None)
+        if weights is None or bias is None:
+            w0, b0 = initialize(init, self.n_inputs, 1, make_rng(rng=rng), f"Neuron {name}")
+        # Parameters and gradients live in one array each, [w_0 ... w_{n-1}, b], so that
+        # a network can hold all its neurons' parameters in one flat vector (see _bind).
+        self._bind(np.empty(self.n_inputs + 1), np.zeros(self.n_inputs + 1))
+        self.weights = w0[:, 0] if weights is None else weights
+        self.bias = b0[0] if bias is None else bias
+        self._owned = False
+        self.forget()
+
+    def _bind(self, params, grads):
+        """Keep parameters in ``params`` and gradients in ``grads`` (views, not copies)."""
+        self._params, self._grads = params, grads
+        self._w, self._gw = params[:-1], grads[:-1]
+
+    def forget(self):
+        """Drop what the last forward and backward passes remembered."""
+        self.x = self.z = self.a = None
+        self.dL_da = self.da_dz = self.delta = self.to_predecessors = None
+
+    # --- parameters --------------------------------------------------------------
+    @property
+    def weights(self):
+        """The weights, shape ``(n_inputs,)`` (a live view: changing it changes the neuron)."""
+        return self._w
+
+    @weights.setter
+    def weights(self, value):
+        value = as_float_array(value, "weights", f"Neuron {self.name}")
+        if value.shape != (self.n_inputs,):
+            raise ValueError(f"Neuron {self.name} expected weights of shape ({self.n_inputs},), "
+                             f"got array of shape {value.shape}.")
+        check_finite(value, "weights", f"Neuron {self.name}")
+        self._w[...] = value
+
+    @property
+    def bias(self):
+        return float(self._params[-1])
+
+    @bias.setter
+    def bias(self, value):
+        value = as_float_array(value, "bias", f"Neuron {self.name}")
+        if value.size != 1:
+            raise ValueError(f"Neuron {self.name} expected one bias, got shape {value.shape}.")
+        check_finite(value, "bias", f"Neuron {self.name}")
+        self._params[-1] = value.item()
+
+    @property
+    def grad_weights(self):
+        """dL/dw from the last backward pass, shape ``(n_inputs,)``."""
+        return self._gw
+
+    @property
+    def grad_bias(self):
+        """dL/db from the last backward pass."""
+        return float(self._grads[-1])
+
+    # --- forward ---------------------------------------------------------------
+    def forward(self, x):
+        """``a = f(x @ weights + bias)``: a float for one sample, ``(n_samples,)`` for a batch."""
+        return self._forward(check_inputs(x, self.n_inputs, self.name))
+
+    def _forward(self, x):
+        self.x = x
+        if x.ndim == 1:
+            # One sample: plain floats and the math module are fastest here.
+            z = float(x @ self._w + self._params[-1])   # z = sum_i w_i x_i + b
+            a = self.activation.scalar(z)               # a = f(z)
+        else:
+            z = x @ self._w + self._params[-1]          # z = X w + b, one per sample
+            a = self.activation.value(z)                # a = f(z)
+        self.z, self.a = z, a
+        return a
+
+    # --- backward --------------------------------------------------------------
+    def backward(self, dL_da):
+        """Store ``delta``, ``grad_weights``, ``grad_bias``; return dL/dx for the predecessors.
+
+        Uses the weights of the forward pass; it never changes them (that is
+        the optimizer's job).
+        """
+        if self.a is None:
+            raise RuntimeError(f"Neuron {self.name}: call forward before backward.")
+        dL_da = as_float_array(dL_da, "dL/da", f"Neuron {self.name}")
+        if dL_da.shape != np.shape(self.a):
+            raise ValueError(f"Neuron {self.name}: dL/da must have the shape of a, "
+                             f"{np.shape(self.a)}, got {dL_da.shape}.")
+        check_finite(dL_da, "dL/da", f"Neuron {self.name}")
+        return self._backward(dL_da if dL_da.ndim else float(dL_da))
+
+    def _backward(self, dL_da, out=None, to_inputs=True):
+        self.dL_da = dL_da
+        if self.x.ndim == 1:
+            self.da_dz = self.activation.scalar_derivative(self.z, self.a)  # f'(z)
+        else:
+            self.da_dz = self.activation.derivative(self.z, self.a)         # f'(z)
+        return self._send(dL_da * self.da_dz, out, to_inputs)   # delta = dL/da * f'(z)
+
+    def _send(self, delta, out=None, to_inputs=True):
+        """From ``delta = dL/dz``: the parameter gradients and the error for the predecessors.
+
+        ``out`` is where the error goes (the network passes a row of its
+        layer buffer); with ``to_inputs=False`` it is not computed at all (the
+        first layer during training: nobody needs dL/dx there).
+        """
+        self.delta = delta
+        x = self.x
+        if x.ndim == 1:
+            np.multiply(x, delta, out=self._gw)           # dL/dw = delta * x
+            self._grads[-1] = delta                       # dL/db = delta
+            if to_inputs:                                 # dL/dx = delta * w
+                sent = np.multiply(self._w, delta, out=out)
+            else:
+                sent = None
+        else:
+            np.dot(delta, x, out=self._gw)                # dL/dw = sum over samples of delta x
+            self._grads[-1] = delta.sum()                 # dL/db = sum over samples of delta
+            if to_inputs:                                 # dL/dx = delta * w, per sample
+                sent = np.multiply.outer(delta, self._w, out=out)
+            else:
+                sent = None
+        self.to_predecessors = sent
+        return sent
+
+    def __repr__(self):
+        return f"Neuron({self.n_inputs}, {self.activation.name!r}, name={self.name!r})"
