@@ -5,17 +5,22 @@
 >>> net.forward(np.array([0.0, 1.0])).shape
 (1,)
 """
-from . import activations, losses
+from . import activations, datasets, losses
 from .activations import Activation
 from .gradcheck import gradcheck, numerical_gradients
 from .layer import Layer, VectorizedNetwork
 from .losses import Loss
 from .network import NeuralNetwork
 from .neuron import Neuron
+from .trace import Step, Trace
+from .tracer import trace
+from .optimizers import SGD, Adam, Optimizer
+from .training import History, TrainingDiverged, accuracy, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Activation", "Layer", "Loss", "NeuralNetwork", "Neuron", "VectorizedNetwork",
-    "activations", "gradcheck", "losses", "numerical_gradients",
+    "Activation", "Adam", "History", "Layer", "Loss", "NeuralNetwork", "Neuron", "Optimizer",
+    "SGD", "Step", "Trace", "TrainingDiverged", "VectorizedNetwork",
+    "accuracy", "activations", "datasets", "fit", "gradcheck", "losses", "numerical_gradients", "trace",
 ]

@@ -189,15 +189,19 @@ class NetworkBase:
 
     def _output_step(self, Y, loss):
         """The loss value and where backward starts: ``(value, dL/da, delta or None, fused)``."""
-        A, Z = self.output, self._output_z()
+        A = self.output
         n_samples = A.shape[0] if A.ndim == 2 else 1
-        if self.softmax and loss is losses.cross_entropy:
+        if self.softmax and loss is losses.cross_entropy \
+                and np.all(np.abs(np.sum(Y, axis=-1) - 1.0) <= 1e-12):
             # Softmax + cross-entropy: dL/dz = (p - y) / n_samples (the 1/p of the loss
             # cancels the p of softmax's derivative), and L itself from log-softmax.
-            return losses.softmax_cross_entropy(Z, Y), None, (A - Y) / n_samples, True
+            # Exact only when each target row sums to 1 (one-hot or a distribution);
+            # other targets take the general path below (softmax's Jacobian).
+            return (losses.softmax_cross_entropy(self._output_z(), Y), None, (A - Y) / n_samples,
+                    True)
         if self.activation_names[-1] == "sigmoid" and loss is losses.bce:
             # Sigmoid + bce: dL/dz = (a - y) / a.size, the same cancellation.
-            return losses.sigmoid_bce(Z, Y), None, (A - Y) / A.size, True
+            return losses.sigmoid_bce(self._output_z(), Y), None, (A - Y) / A.size, True
         value, dL_da = loss.value(A, Y), np.asarray(loss.gradient(A, Y), dtype=A.dtype)
         if dL_da.shape != A.shape:
             raise ValueError(f"Loss {getattr(loss, 'name', loss)!r}: gradient(a, y) must have "
@@ -205,6 +209,18 @@ class NetworkBase:
         # Softmax with any other loss: its Jacobian-vector product gives dL/dz.
         delta = activations.softmax_vjp(A, dL_da) if self.softmax else None
         return value, dL_da, delta, False
+
+    def save(self, path, optimizer=None):
+        """Save to ``path`` (``.npz`` or ``.json``, never pickle); ``neurotrace.load`` reads it back.
+
+        With ``optimizer``, its state is saved too, so training can continue exactly.
+
+        >>> import os, tempfile, neurotrace as nt
+        >>> path = os.path.join(tempfile.mkdtemp(), "net.npz")
+        >>> nt.NeuralNetwork([2, 3, 1], seed=0).save(path)
+        """
+        from .io import save
+        save(self, path, optimizer)
 
     # --- checks -------------------------------------------------------------------------
     def _check_inputs(self, X):

@@ -1,0 +1,499 @@
+"""Data sets for the exercises: truth tables, toy problems and scikit-learn's data.
+
+Inputs ``X`` are float64 of shape (n_samples, n_inputs). Targets are ``Y`` of
+shape (n_samples, n_outputs) (regression or one-hot classes) or integer labels
+``y`` of shape (n_samples,). Random data comes from ``numpy.random.default_rng(seed)``.
+Real data sets are split by ``train_test_split`` (stratified by class) and
+scaled with statistics of the training part only, so the test part stays unseen.
+"""
+import gzip
+import json
+import os
+from urllib.parse import urlparse
+
+import numpy as np
+
+# scikit-learn is imported inside the functions that need it, so that
+# `import neurotrace` stays fast (importing scikit-learn takes about a second).
+
+_SCALES = ["standard", "minmax", None]
+
+
+class DatasetUnavailableError(RuntimeError):
+    """A data set that must be downloaded, asked for on a machine that does not have it."""
+
+
+def _bad(name, func, allowed, value):
+    return ValueError(f"The {name!r} parameter of {func} must be {allowed}. Got {value!r} instead.")
+
+
+def _check_count(name, value, func, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise _bad(name, func, f"an int >= {minimum}", value)
+
+
+def one_hot(labels, n_classes=None):
+    """Turn integer class labels into one-hot rows.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_samples,)
+        Class labels 0, 1, ..., n_classes - 1.
+    n_classes : int, default=None
+        Number of columns; by default ``max(labels) + 1``.
+
+    Returns
+    -------
+    Y : ndarray of shape (n_samples, n_classes), float64
+        ``Y[i, k] = 1`` when sample ``i`` is of class ``k``, else 0.
+
+    Examples
+    --------
+    >>> one_hot([0, 2])
+    array([[1., 0., 0.],
+           [0., 0., 1.]])
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"one_hot expected labels of shape (n_samples,), got shape {labels.shape}.")
+    if labels.dtype.kind not in "iuf":
+        raise ValueError(f"one_hot expected integer class labels, got dtype {labels.dtype}.")
+    bad = (labels < 0) | ~np.isfinite(labels) | (np.floor(labels) != labels)
+    if np.any(bad):
+        i = np.flatnonzero(bad)[0]
+        raise ValueError(f"one_hot expected integer class labels >= 0, got {labels[i]} at index {i}.")
+    labels = labels.astype(np.int64)
+    if n_classes is None:
+        n_classes = labels.max() + 1 if labels.size else 0
+    elif labels.size and labels.max() >= n_classes:
+        raise ValueError(f"one_hot got label {labels.max()}, but n_classes={n_classes}.")
+    Y = np.zeros((labels.size, n_classes))
+    Y[np.arange(labels.size), labels] = 1.0
+    return Y
+
+
+_encode = one_hot  # for the functions below, whose parameter `one_hot` hides it
+
+
+# -- truth tables (seed 003) -- rows [0, 0], [0, 1], [1, 0], [1, 1] ------------
+
+def _truth_table(outputs, one_hot):
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    return X, _encode(outputs, 2) if one_hot else np.array(outputs, dtype=np.float64).reshape(4, 1)
+
+
+def xor():
+    """XOR: X of shape (4, 2), Y of shape (4, 1).
+
+    Examples
+    --------
+    >>> X, Y = xor()
+    >>> np.hstack([X, Y])
+    array([[0., 0., 0.],
+           [0., 1., 1.],
+           [1., 0., 1.],
+           [1., 1., 0.]])
+    """
+    return _truth_table([0, 1, 1, 0], one_hot=False)
+
+
+def and_(one_hot=False):
+    """AND, Y = [0, 0, 0, 1]. With ``one_hot=True`` Y has shape (4, 2):
+    column 0 is "false", column 1 "true" (seed 003, exercise 6).
+
+    Examples
+    --------
+    >>> X, Y = and_(one_hot=True)
+    >>> Y[3]
+    array([0., 1.])
+    """
+    return _truth_table([0, 0, 0, 1], one_hot)
+
+
+def or_(one_hot=False):
+    """OR, Y = [0, 1, 1, 1]; ``one_hot`` as in :func:`and_`.
+
+    Examples
+    --------
+    >>> or_()[1].ravel()
+    array([0., 1., 1., 1.])
+    """
+    return _truth_table([0, 1, 1, 1], one_hot)
+
+
+# -- the quadratic surface y = x1^2 + x2^2 (seed 003) -------------------------
+
+def _paraboloid(X, normalize):
+    Y = np.sum(X ** 2, axis=1, keepdims=True)  # y = x1^2 + x2^2
+    # On [-1, 1]^2 the largest y is 2 (at the corners), so y / 2 lies in [0, 1], the
+    # range of a sigmoid, with ONE scale for the training points and the grid.
+    # (Seed 003 min-max scales each array by its own min and max, so its training
+    # targets and its grid end up on slightly different scales.)
+    return Y / 2.0 if normalize else Y
+
+
+def quadratic(n_samples=35, *, seed=0, normalize=True):
+    """Random points of the surface y = x1^2 + x2^2, with x drawn from U(-1, 1).
+
+    Parameters
+    ----------
+    n_samples : int, default=35
+    seed : int, default=0
+    normalize : bool, default=True
+        Divide y by 2, its largest value on the square, so it lies in [0, 1] on the
+        same scale as :func:`quadratic_grid` (seed 003 min-max scales the sample).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 2)
+    Y : ndarray of shape (n_samples, 1)
+
+    Examples
+    --------
+    >>> X, Y = quadratic(5)
+    >>> bool(np.allclose(Y[:, 0], (X[:, 0] ** 2 + X[:, 1] ** 2) / 2))
+    True
+    """
+    _check_count("n_samples", n_samples, "quadratic")
+    X = np.random.default_rng(seed).uniform(-1.0, 1.0, size=(n_samples, 2))
+    return X, _paraboloid(X, normalize)
+
+
+def quadratic_grid(n=40, normalize=True):
+    """An n x n grid over [-1, 1]^2 and the surface on it, for contour plots.
+
+    Returns ``xx, yy`` of shape (n, n) (``meshgrid`` of ``linspace(-1, 1, n)``),
+    ``X_grid`` of shape (n * n, 2) for ``network.predict`` and ``Y_grid`` of shape
+    (n * n, 1), on the scale of :func:`quadratic`.
+
+    Examples
+    --------
+    >>> xx, yy, X_grid, Y_grid = quadratic_grid(3)
+    >>> Y_grid.reshape(xx.shape)  # what plt.contourf(xx, yy, ...) wants
+    array([[1. , 0.5, 1. ],
+           [0.5, 0. , 0.5],
+           [1. , 0.5, 1. ]])
+    """
+    _check_count("n", n, "quadratic_grid")
+    xx, yy = np.meshgrid(np.linspace(-1.0, 1.0, n), np.linspace(-1.0, 1.0, n))
+    X_grid = np.column_stack([xx.ravel(), yy.ravel()])
+    return xx, yy, X_grid, _paraboloid(X_grid, normalize)
+
+
+# -- "Neural Networks from Scratch" toy data (seed 004) -----------------------
+
+def spiral(samples=100, classes=3, *, seed=0, one_hot=False):
+    """One spiral arm per class, inside the unit disc (nnfs's ``spiral_data``).
+
+    Parameters
+    ----------
+    samples : int, default=100
+        Points per class.
+    classes : int, default=3
+    seed : int, default=0
+    one_hot : bool, default=False
+
+    Returns
+    -------
+    X : ndarray of shape (samples * classes, 2)
+    y : ndarray of shape (samples * classes,), int64, class 0's rows first;
+        with ``one_hot=True``, Y of shape (samples * classes, classes), float64.
+
+    Examples
+    --------
+    >>> X, y = spiral(samples=50, classes=2)
+    >>> X.shape, np.bincount(y).tolist()
+    ((100, 2), [50, 50])
+    """
+    _check_count("samples", samples, "spiral")
+    _check_count("classes", classes, "spiral")
+    rng = np.random.default_rng(seed)
+    X, y = np.zeros((samples * classes, 2)), np.repeat(np.arange(classes, dtype=np.int64), samples)
+    for k in range(classes):
+        r = np.linspace(0.0, 1.0, samples)  # radius grows along the arm
+        t = np.linspace(4 * k, 4 * (k + 1), samples) + 0.2 * rng.standard_normal(samples)  # angle
+        X[y == k] = np.column_stack([r * np.sin(2.5 * t), r * np.cos(2.5 * t)])
+    return X, _encode(y, classes) if one_hot else y
+
+
+def vertical(samples=100, classes=3, *, seed=0, one_hot=False):
+    """Class k is a Gaussian blob at (k / 3, 0.5), std 0.1 (nnfs's ``vertical_data``).
+
+    Arguments and returns as in :func:`spiral`.
+
+    Examples
+    --------
+    >>> X, y = vertical(samples=10)
+    >>> X.shape, y.shape
+    ((30, 2), (30,))
+    """
+    _check_count("samples", samples, "vertical")
+    _check_count("classes", classes, "vertical")
+    rng = np.random.default_rng(seed)
+    X, y = np.zeros((samples * classes, 2)), np.repeat(np.arange(classes, dtype=np.int64), samples)
+    for k in range(classes):
+        X[y == k] = np.column_stack([0.1 * rng.standard_normal(samples) + k / 3,
+                                     0.1 * rng.standard_normal(samples) + 0.5])
+    return X, _encode(y, classes) if one_hot else y
+
+
+# -- real data: split, then scale with the training part's statistics --------
+
+def _check_split(func, test_size, scale):
+    if scale not in _SCALES:
+        raise _bad("scale", func, f"one of {_SCALES}", scale)
+    if not (test_size is None or (isinstance(test_size, (int, float)) and 0 <= test_size < 1)):
+        raise _bad("test_size", func, "a float in (0, 1), or 0 or None for no split", test_size)
+
+
+def _scale(scale, train, *others):
+    """Fit the scaler on ``train`` only, then apply it to ``train`` and ``others``."""
+    if scale is None:
+        return (train, *others)
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+    scaler = (StandardScaler() if scale == "standard" else MinMaxScaler()).fit(train)
+    return (scaler.transform(train), *(scaler.transform(a) for a in others))
+
+
+def _prepare(func, X, y, *, classify, one_hot=False, test_size, seed, scale):
+    _check_split(func, test_size, scale)
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.int64 if classify else np.float64)
+    Y = (_encode(y) if one_hot else y) if classify else y.reshape(-1, 1)
+    if not test_size:  # None or 0: no split, the whole set is the training set
+        X, = _scale(scale, X)
+        if not classify:
+            Y, = _scale(scale, Y)
+        return X, Y
+    from sklearn.model_selection import train_test_split
+    Xtr, Xte, Ytr, Yte = train_test_split(X, Y, test_size=test_size, random_state=seed,
+                                          stratify=y if classify else None)
+    if not classify:  # a regression target is scaled like the inputs
+        Ytr, Yte = _scale(scale, Ytr, Yte)
+    return (*_scale(scale, Xtr, Xte), Ytr, Yte)
+
+
+def digits(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+    """8x8 images of hand-written digits: 1797 samples, 64 inputs, 10 classes.
+
+    Parameters
+    ----------
+    one_hot : bool, default=True
+        Targets as one-hot rows (n, 10) float64; else integer labels (n,).
+    test_size : float in (0, 1), 0 or None, default=0.2
+        Fraction held out for testing, stratified by class. 0 or None: no split.
+    seed : int, default=42
+        ``random_state`` of the split.
+    scale : {"standard", "minmax", None}, default="standard"
+        Per input column, zero mean and unit variance or the range [0, 1], with
+        statistics of the training part only; None keeps the raw values.
+
+    Returns
+    -------
+    Xtr, Xte, Ytr, Yte : ndarray
+        Inputs of shape (n, 64) and targets; with no split, ``X, Y`` only.
+
+    Examples
+    --------
+    >>> Xtr, Xte, Ytr, Yte = digits()
+    >>> Xtr.shape, Ytr.shape, Xte.shape
+    ((1437, 64), (1437, 10), (360, 64))
+    """
+    from sklearn.datasets import load_digits
+    return _prepare("digits", *load_digits(return_X_y=True), classify=True, one_hot=one_hot,
+                    test_size=test_size, seed=seed, scale=scale)
+
+
+def iris(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+    """Iris flowers: 150 samples, 4 inputs, 3 classes. Arguments as in :func:`digits`.
+
+    Examples
+    --------
+    >>> X, Y = iris(test_size=None)
+    >>> X.shape, Y.shape
+    ((150, 4), (150, 3))
+    """
+    from sklearn.datasets import load_iris
+    return _prepare("iris", *load_iris(return_X_y=True), classify=True, one_hot=one_hot,
+                    test_size=test_size, seed=seed, scale=scale)
+
+
+def wine(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+    """Wines: 178 samples, 13 inputs, 3 classes. Arguments as in :func:`digits`.
+
+    Examples
+    --------
+    >>> X, y = wine(test_size=None, one_hot=False)
+    >>> X.shape, np.bincount(y).tolist()
+    ((178, 13), [59, 71, 48])
+    """
+    from sklearn.datasets import load_wine
+    return _prepare("wine", *load_wine(return_X_y=True), classify=True, one_hot=one_hot,
+                    test_size=test_size, seed=seed, scale=scale)
+
+
+def breast_cancer(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+    """Tumours: 569 samples, 30 inputs, 2 classes (0 malignant). Arguments as in :func:`digits`.
+
+    Examples
+    --------
+    >>> Xtr, Xte, Ytr, Yte = breast_cancer(scale="minmax")
+    >>> Xtr.shape, Ytr.shape, round(float(Xtr.min()), 9), round(float(Xtr.max()), 9)
+    ((455, 30), (455, 2), 0.0, 1.0)
+    """
+    from sklearn.datasets import load_breast_cancer
+    return _prepare("breast_cancer", *load_breast_cancer(return_X_y=True), classify=True,
+                    one_hot=one_hot, test_size=test_size, seed=seed, scale=scale)
+
+
+def diabetes(*, test_size=0.2, seed=42, scale="standard"):
+    """Diabetes progression, a regression: 442 samples, 10 inputs, Y of shape (n, 1).
+
+    The offline stand-in for seed 003's California housing. Arguments as in
+    :func:`digits`. Y is scaled like X with the training part's statistics:
+    ``scale="minmax"`` puts the training targets in [0, 1], a sigmoid's range.
+
+    Examples
+    --------
+    >>> Xtr, Xte, Ytr, Yte = diabetes()
+    >>> Xtr.shape, Ytr.shape
+    ((353, 10), (353, 1))
+    """
+    from sklearn.datasets import load_diabetes
+    return _prepare("diabetes", *load_diabetes(return_X_y=True), classify=False,
+                    test_size=test_size, seed=seed, scale=scale)
+
+
+def _make(func, make, n_samples, noise, seed, **kwargs):
+    _check_count("n_samples", n_samples, func, minimum=2)
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
+        raise _bad("noise", func, "a float >= 0", noise)
+    return make(n_samples=n_samples, noise=noise, random_state=seed, **kwargs)
+
+
+def moons(*, n_samples=200, noise=0.1, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+    """Two interleaving half circles: 2 inputs, 2 classes, made by scikit-learn.
+
+    ``noise`` is the std of the Gaussian noise on the points; ``seed`` seeds the
+    points and the split. Other arguments as in :func:`digits`.
+
+    Examples
+    --------
+    >>> X, y = moons(test_size=None, one_hot=False, scale=None)
+    >>> X.shape, np.bincount(y).tolist()
+    ((200, 2), [100, 100])
+    """
+    from sklearn.datasets import make_moons
+    X, y = _make("moons", make_moons, n_samples, noise, seed)
+    return _prepare("moons", X, y, classify=True, one_hot=one_hot,
+                    test_size=test_size, seed=seed, scale=scale)
+
+
+def circles(*, n_samples=200, noise=0.1, factor=0.5, one_hot=True, test_size=0.2, seed=42,
+            scale="standard"):
+    """A circle of radius ``factor`` (class 1) inside one of radius 1 (class 0).
+
+    Arguments as in :func:`moons`.
+
+    Examples
+    --------
+    >>> X, y = circles(noise=0.0, test_size=None, one_hot=False, scale=None)
+    >>> np.round(np.hypot(X[:, 0], X[:, 1])[np.argsort(y)][[0, -1]], 6)
+    array([1. , 0.5])
+    """
+    from sklearn.datasets import make_circles
+    X, y = _make("circles", make_circles, n_samples, noise, seed, factor=factor)
+    return _prepare("circles", X, y, classify=True, one_hot=one_hot,
+                    test_size=test_size, seed=seed, scale=scale)
+
+
+# -- data that must be downloaded: loaded from scikit-learn's cache, or a clear error --
+
+def _unavailable(name, alternative):
+    from sklearn.datasets import get_data_home
+    return DatasetUnavailableError(
+        f"{name} must be downloaded from the internet, and it is not in scikit-learn's "
+        f"cache ({get_data_home()}). Use neurotrace.datasets.{alternative} instead.")
+
+
+def california_housing(*, n_samples=None, test_size=0.2, seed=42, scale="standard"):
+    """California districts' median house value: a regression with 8 inputs (seed 003).
+
+    Read from scikit-learn's cache only, never downloaded; raises
+    :class:`DatasetUnavailableError` (use :func:`diabetes`) when it is not there.
+    ``n_samples=250`` keeps the first 250 districts, as seed 003 does.
+    Other arguments as in :func:`diabetes`.
+
+    Examples
+    --------
+    >>> try:
+    ...     Xtr, Xte, Ytr, Yte = california_housing(n_samples=250)
+    ... except DatasetUnavailableError:  # no internet: use a set that ships
+    ...     Xtr, Xte, Ytr, Yte = diabetes()
+    """
+    _check_split("california_housing", test_size, scale)
+    if n_samples is not None:
+        _check_count("n_samples", n_samples, "california_housing", minimum=2)
+    from sklearn.datasets import fetch_california_housing
+    try:
+        X, y = fetch_california_housing(download_if_missing=False, return_X_y=True)
+    except OSError:
+        raise _unavailable("California housing", "diabetes(), a regression set that "
+                           "ships with scikit-learn,") from None
+    return _prepare("california_housing", X[:n_samples], y[:n_samples], classify=False,
+                    test_size=test_size, seed=seed, scale=scale)
+
+
+def _in_openml_cache(data_id):
+    """True when all that ``fetch_openml(data_id=...)`` reads is on disk: scikit-learn
+    keeps https://openml.org/PATH as DATA_HOME/openml/openml.org/PATH.gz."""
+    from sklearn.datasets import get_data_home
+    root = os.path.join(get_data_home(), "openml", "openml.org")
+    paths = [f"api/v1/json/data/{data_id}", f"api/v1/json/data/features/{data_id}",
+             f"api/v1/json/data/qualities/{data_id}"]
+    try:  # the description names the data file
+        with gzip.open(os.path.join(root, paths[0] + ".gz"), "rt") as f:
+            paths.append(urlparse(json.load(f)["data_set_description"]["url"]).path.lstrip("/"))
+    except (OSError, ValueError, KeyError):
+        return False
+    return all(os.path.isfile(os.path.join(root, p + ".gz")) for p in paths)
+
+
+def _openml_images(name, data_id, one_hot):
+    if not _in_openml_cache(data_id):
+        raise _unavailable(name, "digits() (8x8 hand-written digits, 10 classes)")
+    from sklearn.datasets import fetch_openml
+    X, y = fetch_openml(data_id=data_id, as_frame=False, parser="liac-arff", return_X_y=True)
+    X = np.asarray(X, dtype=np.float64) / 255.0  # pixels 0..255 -> 0..1
+    Y = _encode(y.astype(np.int64), 10) if one_hot else y.astype(np.int64)
+    return X[:60000], X[60000:], Y[:60000], Y[60000:]  # the usual 60,000 / 10,000 split
+
+
+def mnist(*, one_hot=True):
+    """MNIST digits from scikit-learn's cache: 28x28 pixels as 784 inputs in [0, 1].
+
+    Returns ``Xtr`` (60000, 784), ``Xte`` (10000, 784), ``Ytr``, ``Yte`` one-hot
+    (n, 10) or int64 labels (n,). Never downloads: raises
+    :class:`DatasetUnavailableError` (use :func:`digits`) when it is not cached.
+
+    Examples
+    --------
+    >>> try:
+    ...     Xtr, Xte, Ytr, Yte = mnist()
+    ... except DatasetUnavailableError:  # no internet: use a set that ships
+    ...     Xtr, Xte, Ytr, Yte = digits()
+    """
+    return _openml_images("MNIST", 554, one_hot)
+
+
+def fashion_mnist(*, one_hot=True):
+    """Fashion-MNIST (10 kinds of clothing), like :func:`mnist`.
+
+    Examples
+    --------
+    >>> try:
+    ...     Xtr, Xte, Ytr, Yte = fashion_mnist()
+    ... except DatasetUnavailableError:
+    ...     Xtr, Xte, Ytr, Yte = digits()
+    """
+    return _openml_images("Fashion-MNIST", 40996, one_hot)

@@ -1,0 +1,160 @@
+"""The chain rule for one weight or bias, written out with the numbers a trace recorded.
+
+For a weight ``w_i`` of a neuron with input ``x_i``::
+
+    dL/dw_i = dL/da * da/dz * dz/dw_i = dL/da * f'(z) * x_i
+
+and ``dL/da`` is itself the sum of what the neuron's successors sent back,
+``sum_k delta_k * w_k``, or, at the output layer, the loss's gradient. With a
+fused softmax + cross-entropy (or sigmoid + bce) output, ``dL/dz = (p - y)/n``
+directly. For a batch, the gradient is the sum of every sample's term.
+"""
+import numpy as np
+
+__all__ = ["explain", "Explanation"]
+
+
+class Explanation(str):
+    """The explanation as text; ``.value`` is the gradient it arrives at (a float)."""
+
+    def __new__(cls, text, value):
+        self = super().__new__(cls, text)
+        self.value = value
+        return self
+
+    def _repr_markdown_(self):
+        return str(self)
+
+
+_SYMBOLS = {
+    "text": {"dot": " · ", "d": lambda a, b: f"dL/d{b}" if a == "L" else f"d{a}/d{b}",
+             "sub": lambda s, i: f"{s}{i}", "sum": "Σ", "delta": "δ", "wrap": lambda s: s},
+    "markdown": {"dot": " · ", "d": lambda a, b: f"∂{a}/∂{b}", "sub": lambda s, i: f"{s}<sub>{i}</sub>",
+                 "sum": "Σ", "delta": "δ", "wrap": lambda s: s},
+    "latex": {"dot": r" \cdot ", "d": lambda a, b: rf"\frac{{\partial {a}}}{{\partial {b}}}",
+              "sub": lambda s, i: f"{s}_{{{i}}}", "sum": r"\sum", "delta": r"\delta", "wrap": lambda s: f"$${s}$$"},
+}
+
+
+def explain(trace, name, parameter, step, sample=None, format="text", digits=4):
+    """Chain rule for ``parameter`` (``"w0"``, ``"w1"``, ..., or ``"b"``) of neuron ``name``.
+
+    Returns an :class:`Explanation` (a ``str`` with ``.value``, the gradient
+    that was used at that step).
+    """
+    if format not in _SYMBOLS:
+        raise ValueError(f"The 'format' parameter of explain must be one of "
+                         f"{sorted(_SYMBOLS)}. Got {format!r} instead.")
+    S = _SYMBOLS[format]
+    s = trace[step]
+    fwd, bwd = s.forward[name], s.backward[name]
+    l = int(name.split(".")[0][1:]) - 1
+    n_in = trace.sizes[l]
+    if parameter == "b":
+        i, var = None, "b"
+    elif parameter.startswith("w") and parameter[1:].isdigit() and int(parameter[1:]) < n_in:
+        i, var = int(parameter[1:]), S["sub"]("w", parameter[1:])
+    else:
+        raise KeyError(f"{name} has weights w0..w{n_in - 1} and a bias b; got {parameter!r}.")
+    for q in ("x", "delta", "grad_weights", "grad_bias"):
+        if q not in fwd and q not in bwd:
+            raise KeyError(f"explain needs {q!r}, which step {step} did not record for {name}.")
+    num = lambda v: f"({v:.{digits}g})"
+    dot, d = S["dot"], S["d"]
+    x = fwd["x"][..., i] if i is not None else None
+    used = bwd["grad_bias"] if i is None else float(bwd["grad_weights"][i])
+    batch = np.ndim(bwd["delta"]) == 1
+    fused_here = "da_dz" not in bwd
+    lines = []
+
+    # The rule itself, symbols only.
+    local = [] if i is None else [d("z", var)]
+    if fused_here:
+        rule = [d("L", "z")] + local
+    else:
+        rule = [d("L", "a"), d("a", "z")] + local
+    lines.append(f"{d('L', var)} = " + dot.join(rule) + (dot + "1" if i is None else ""))
+
+    # The same with the recorded numbers, per sample.
+    samples = range(len(bwd["delta"])) if batch else [None]
+    if sample is not None:
+        if not batch:
+            raise ValueError(f"Step {step} is one sample; pass sample=None.")
+        samples = [sample]
+    terms = []
+    for k in samples:
+        pick = (lambda v: v) if k is None else (lambda v: v[k])
+        factors = [pick(bwd["delta"])] if fused_here else [pick(bwd["dL_da"]), pick(bwd["da_dz"])]
+        if i is not None:
+            factors.append(pick(x))
+        terms.append((k, factors, float(np.prod(factors))))
+    for k, factors, value in terms[:4]:
+        where = "" if k is None else f"sample {k}: "
+        lines.append(f"{where}= " + dot.join(num(f) for f in factors) + f" = {value:.{digits}g}")
+    if len(terms) > 4:
+        lines.append(f"... ({len(terms) - 4} more samples)")
+    total = float(sum(v for _, _, v in terms))
+    if batch and sample is None:
+        over = (rf"_{{s=1}}^{{{len(terms)}}} \text{{(samples)}}" if format == "latex"
+                else f" over the {len(terms)} samples")
+        lines.append(f"{d('L', var)} = {S['sum']}{over} = {total:.{digits}g}")
+    elif batch:
+        lines.append(f"(sample {sample}'s share of {d('L', var)} = {used:.{digits}g}, summed "
+                     f"over {len(bwd['delta'])} samples)")
+
+    # Where dL/da (or dL/dz) came from.
+    k0 = None if not batch else (sample if sample is not None else 0)
+    pick = (lambda v: v) if k0 is None else (lambda v: v[k0])
+    which = "" if k0 is None else f" (sample {k0})"
+    if l == len(trace.sizes) - 2:
+        lines.append(_output_origin(s, name, pick, which, fused_here, d, digits))
+    else:
+        lines.append(_hidden_origin(s, trace, name, l, pick, which, d, num, dot, S, digits))
+    text = "\n".join(lines)
+    if format == "latex":
+        text = "\n".join(S["wrap"](line) if "=" in line and not line.startswith("...") else line
+                         for line in lines)
+    return Explanation(text, total if sample is None else used)
+
+
+def _output_origin(s, name, pick, which, fused, d, digits):
+    j = int(name.split(".")[1][1:])
+    a = pick(s.forward[name]["a"])
+    y = None if s.targets is None else pick(s.targets)[..., j]
+    if fused:
+        delta = pick(s.backward[name]["delta"])
+        softmax = s.probabilities is not None
+        kind = "softmax + cross-entropy" if softmax else "sigmoid + bce"
+        # (p - y) / n_samples for softmax + cross-entropy, (a - y) / a.size for sigmoid + bce
+        n = s.targets.size if not softmax else (1 if s.targets.ndim == 1 else len(s.targets))
+        return (f"{d('L', 'z')}{which} = (a - y) / {n} = ({a:.{digits}g} - {y:.{digits}g}) / {n} "
+                f"= {delta:.{digits}g}   [fused {kind} gradient]")
+    dL_da = pick(s.backward[name]["dL_da"])
+    target = "" if y is None else f", y = {y:.{digits}g}"
+    return (f"{d('L', 'a')}{which} = gradient of the {s.loss_name} loss at a = {a:.{digits}g}"
+            f"{target}: {dL_da:.{digits}g}")
+
+
+def _hidden_origin(s, trace, name, l, pick, which, d, num, dot, S, digits):
+    """dL/da of a hidden neuron = sum of delta_k * w_k over the successors k."""
+    parts, values = [], []
+    for successor in trace.node_names()[l + 1]:
+        try:
+            b = s.backward[successor]
+        except KeyError:
+            return (f"{d('L', 'a')}{which} = {pick(s.backward[name]['dL_da']):.{digits}g}, the sum "
+                    f"of what the next layer sent back (not all of it was recorded)")
+        sent = pick(b["to_predecessors"][name]) if "to_predecessors" in b else None
+        delta = pick(b["delta"])
+        upd = s.update[successor] if successor in s.update else {}
+        j = int(name.split(".")[1][1:])
+        w = upd["weights_before"][j] if "weights_before" in upd else None
+        if w is None and sent is not None and delta != 0:
+            w = sent / delta
+        weight = S["sub"]("w", j) + (f"^{{{successor}}}" if S is _SYMBOLS["latex"] else f"[{successor}]")
+        parts.append(f"{S['sub'](S['delta'], successor)}{dot}{weight}" if w is not None else successor)
+        values.append(f"{num(delta)}{dot}{num(w)}" if w is not None else num(sent))
+    dL_da = pick(s.backward[name]["dL_da"])
+    over = r"_{k \in \text{successors}}" if S is _SYMBOLS["latex"] else " over successors"
+    return (f"{d('L', 'a')}{which} = {S['sum']}{over} = " + " + ".join(parts)
+            + " = " + " + ".join(values) + f" = {dL_da:.{digits}g}")

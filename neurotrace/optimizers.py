@@ -1,0 +1,163 @@
+"""Optimizers, in order of increasing complexity: they change the parameters, backward never does.
+
+An optimizer reads ``network.flat_gradients`` and updates
+``network.flat_parameters`` in place: one vector holding every weight and bias
+of either backend (see :mod:`neurotrace._network`). Its per-parameter state
+(``velocity`` for momentum, ``m`` and ``v`` for Adam) is laid out the same way,
+so ``optimizer.state["velocity"]`` can be read neuron by neuron, like the
+parameters themselves.
+
+Both optimizers can clip the gradient first: by value (every entry into
+``[-clip_value, clip_value]``, as seed 003 does) or by global norm (the whole
+gradient vector scaled down to length ``clip_norm`` when it is longer). The
+clipped gradient is what the update uses; the network's stored gradients stay
+what backprop computed, and ``optimizer.last_clip`` says what clipping did.
+"""
+import math
+
+import numpy as np
+
+__all__ = ["Optimizer", "SGD", "Adam"]
+
+
+def _check_number(value, name, owner, low=None, high=None, low_open=True, high_open=True,
+                  optional=False):
+    if value is None and optional:
+        return None
+    ok = isinstance(value, (int, float, np.floating, np.integer)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        lo = "" if low is None else ("(" if low_open else "[") + f"{low}, "
+        hi = "inf)" if high is None else f"{high}" + (")" if high_open else "]")
+        raise ValueError(f"The '{name}' parameter of {owner} must be a number in "
+                         f"{lo or '(-inf, '}{hi}. Got {value!r} instead.")
+    return float(value)
+
+
+class Optimizer:
+    """What every optimizer shares: the learning rate, clipping, and the state vectors."""
+
+    def __init__(self, lr, clip_value=None, clip_norm=None):
+        owner = type(self).__name__
+        self.lr = _check_number(lr, "lr", owner, low=0)
+        self.clip_value = _check_number(clip_value, "clip_value", owner, low=0, optional=True)
+        self.clip_norm = _check_number(clip_norm, "clip_norm", owner, low=0, optional=True)
+        self.state = {}
+        self.steps = 0
+        self.last_clip = None
+
+    def _state(self, name, params):
+        """The state vector ``name``, made with ``zeros_like`` on the first step."""
+        if name not in self.state:
+            self.state[name] = np.zeros_like(params)
+        elif self.state[name].shape != params.shape:
+            raise ValueError(f"{type(self).__name__}: this optimizer already holds state for a "
+                             f"network with {self.state[name].size} parameters; this one has "
+                             f"{params.size}. Use one optimizer per network.")
+        return self.state[name]
+
+    def clip(self, grads):
+        """The gradient the update will use (clipped if asked; ``grads`` itself is not changed)."""
+        self.last_clip = None
+        if self.clip_value is not None:
+            clipped = np.clip(grads, -self.clip_value, self.clip_value)
+            self.last_clip = {"kind": "value", "n_clipped": int(np.count_nonzero(clipped != grads))}
+            grads = clipped
+        if self.clip_norm is not None:
+            norm = float(np.sqrt(np.dot(grads, grads)))
+            scale = min(1.0, self.clip_norm / norm) if norm > 0 else 1.0
+            self.last_clip = {"kind": "norm", "norm": norm, "scale": scale}
+            if scale < 1.0:
+                grads = grads * scale
+        return grads
+
+    def step(self, network):
+        """Update ``network``'s parameters from its gradients (after ``backward``)."""
+        params = network.flat_parameters
+        recorder = network.recorder
+        if recorder is not None:
+            recorder.record(network, "update", phase="before", optimizer=self)
+        self.steps += 1
+        self._update(params, self.clip(network.flat_gradients))
+        if recorder is not None:
+            recorder.record(network, "update", phase="after", optimizer=self)
+
+    def __repr__(self):
+        extra = "".join(f", {k}={getattr(self, k)}" for k in ("clip_value", "clip_norm")
+                        if getattr(self, k) is not None)
+        return f"{type(self).__name__}(lr={self.lr}{extra})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum.
+
+    Without momentum: ``w -= lr * g``. With momentum ``m`` (seeds 000 and 003):
+    ``v = m * v - lr * g; w += v``.
+
+    Parameters
+    ----------
+    lr : float, default=0.1
+    momentum : float in [0, 1), default=0.0
+    clip_value, clip_norm : float, optional
+
+    >>> import neurotrace as nt
+    >>> net = nt.NeuralNetwork([1, 1], "identity", seed=0)
+    >>> before = net.flat_parameters.copy()
+    >>> _ = net.backprop([[1.0]], [[0.0]], "sse")
+    >>> nt.SGD(lr=0.1).step(net)
+    >>> bool(np.allclose(net.flat_parameters, before - 0.1 * net.flat_gradients))
+    True
+    """
+
+    def __init__(self, lr=0.1, momentum=0.0, clip_value=None, clip_norm=None):
+        super().__init__(lr, clip_value, clip_norm)
+        self.momentum = _check_number(momentum, "momentum", "SGD", low=0, high=1, low_open=False)
+
+    def _update(self, params, g):
+        if self.momentum == 0.0:
+            params -= self.lr * g                         # w = w - lr * g
+        else:
+            v = self._state("velocity", params)
+            v *= self.momentum                            # v = m * v - lr * g
+            v -= self.lr * g
+            params += v                                   # w = w + v
+
+    def __repr__(self):
+        return super().__repr__().replace("lr=", f"momentum={self.momentum}, lr=", 1) \
+            if self.momentum else super().__repr__()
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015): momentum on the gradient and on its square, bias-corrected.
+
+    ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
+    ``w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)``.
+
+    Parameters
+    ----------
+    lr : float, default=0.001
+    beta1 : float in [0, 1), default=0.9
+    beta2 : float in [0, 1), default=0.999
+    eps : float > 0, default=1e-8
+    """
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, clip_value=None,
+                 clip_norm=None):
+        super().__init__(lr, clip_value, clip_norm)
+        self.beta1 = _check_number(beta1, "beta1", "Adam", low=0, high=1, low_open=False)
+        self.beta2 = _check_number(beta2, "beta2", "Adam", low=0, high=1, low_open=False)
+        self.eps = _check_number(eps, "eps", "Adam", low=0)
+
+    def _update(self, params, g):
+        m, v, t = self._state("m", params), self._state("v", params), self.steps
+        m *= self.beta1                                   # m = b1 m + (1 - b1) g
+        m += (1 - self.beta1) * g
+        v *= self.beta2                                   # v = b2 v + (1 - b2) g^2
+        v += (1 - self.beta2) * (g * g)
+        m_hat = m / (1 - self.beta1 ** t)                 # bias corrections
+        v_hat = v / (1 - self.beta2 ** t)
+        params -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)

@@ -1,0 +1,381 @@
+"""A recorded trace: query it by step and neuron name, print it, save it, load it.
+
+A trace holds, per recorded step and per layer, one array per quantity (``z``
+of shape ``(n_neurons,)`` or ``(n_samples, n_neurons)``, parameter blocks of
+shape ``(n_neurons, n_inputs + 1)``, ...). Asking for ``t[k].forward["L1.N0"]``
+slices neuron ``N0`` out of layer ``L1``'s arrays.
+"""
+import json
+
+import numpy as np
+
+__all__ = ["Trace", "Step", "QUANTITIES"]
+
+FORWARD = ["x", "z", "a"]
+BACKWARD = ["dL_da", "da_dz", "delta", "grad_weights", "grad_bias", "to_predecessors"]
+UPDATE = ["weights_before", "weights_after", "bias_before", "bias_after", "optimizer_state"]
+STEP = ["loss", "targets", "probabilities"]
+QUANTITIES = FORWARD + BACKWARD + UPDATE + STEP
+FORMAT = "neurotrace-trace"
+VERSION = 1
+
+
+class Trace:
+    """Everything recorded by :func:`neurotrace.trace`, step by step.
+
+    ``t.steps`` lists the recorded step numbers; ``t[k]`` is a :class:`Step`;
+    ``t.series("L1.N0", "delta")`` is one quantity across all recorded steps.
+    """
+
+    def __init__(self, sizes, activation_names, rows, quantities, backend, limits):
+        self.sizes = list(sizes)
+        self.activation_names = list(activation_names)
+        self.rows = {int(l): r for l, r in rows.items()}
+        self.quantities = list(quantities)
+        self.backend = backend
+        self.limits = limits
+        self.thinned = []            # messages, one per time the memory cap thinned the trace
+        self.skipped = 0             # steps seen but not kept (limits and thinning)
+        self._steps = {}
+
+    # --- filled in by the recorder ------------------------------------------------------
+    def _add(self, step):
+        self._steps[step["id"]] = step
+        return _nbytes(step)
+
+    def _note_skipped(self, step_id):
+        self.skipped += 1
+
+    def _thin(self, every):
+        """Drop kept steps whose number is not a multiple of ``every``; return the bytes left."""
+        for k in [k for k in self._steps if k % every]:
+            del self._steps[k]
+            self.skipped += 1
+        return sum(_nbytes(s) for s in self._steps.values())
+
+    # --- query ----------------------------------------------------------------------------
+    @property
+    def steps(self):
+        """The recorded step numbers, in order."""
+        return sorted(self._steps)
+
+    def __len__(self):
+        return len(self._steps)
+
+    def __iter__(self):
+        return (self[k] for k in self.steps)
+
+    def __getitem__(self, k):
+        if k not in self._steps:
+            why = " (the trace was thinned: see t.thinned)" if self.thinned else ""
+            shown = self.steps if len(self) <= 10 else f"{self.steps[:5]} ... {self.steps[-3:]}"
+            raise KeyError(f"Step {k!r} was not recorded{why}; recorded steps: {shown}.")
+        return Step(self, self._steps[k])
+
+    @property
+    def nbytes(self):
+        """Memory held by the recorded arrays."""
+        return sum(_nbytes(s) for s in self._steps.values())
+
+    def node_names(self):
+        return [[f"L{l}.N{j}" for j in range(n)] for l, n in enumerate(self.sizes[1:], start=1)]
+
+    def _where(self, name):
+        """``"L2.N1"`` -> (layer index, row in the recorded arrays)."""
+        try:
+            layer, neuron = name.split(".")
+            l, j = int(layer[1:]) - 1, int(neuron[1:])
+            if not (layer[0] == "L" and neuron[0] == "N" and 0 <= l < len(self.sizes) - 1
+                    and 0 <= j < self.sizes[l + 1]):
+                raise ValueError
+        except (ValueError, AttributeError, IndexError):
+            raise KeyError(f"No neuron {name!r} in the traced network (layers L1..L"
+                           f"{len(self.sizes) - 1}, sizes {self.sizes}).") from None
+        if l not in self.rows:
+            raise KeyError(f"Neuron {name!r} was not recorded (trace limited to neurons "
+                           f"{self.limits['neurons']}).")
+        rows = self.rows[l]
+        if rows is None:
+            return l, j
+        if j not in rows:
+            raise KeyError(f"Neuron {name!r} was not recorded (trace limited to neurons "
+                           f"{self.limits['neurons']}).")
+        return l, rows.index(j)
+
+    def series(self, name, quantity):
+        """One quantity of one neuron over every recorded step, as an array.
+
+        ``name`` is a neuron (``"L1.N0"``) or ``"loss"``. Scalars give shape
+        ``(n_steps,)``; per-sample or per-weight values add their own axes.
+        """
+        if name == "loss":
+            return np.array([self._steps[k].get("loss", np.nan) for k in self.steps])
+        values = []
+        for step in self:
+            for part in (step.forward, step.backward, step.update):
+                record = part[name]
+                if quantity in record:
+                    values.append(record[quantity])
+                    break
+            else:
+                raise KeyError(f"Quantity {quantity!r} was not recorded for {name} at step "
+                               f"{step.id}; recorded: {sorted(step.record(name))}.")
+        return np.array(values)
+
+    def records(self):
+        """Tidy records: one dict per step x node x quantity, ``{"step", "node", "quantity", "value"}``."""
+        rows = []
+        for step in self:
+            if step.loss is not None:
+                rows.append({"step": step.id, "node": "loss", "quantity": "loss",
+                             "value": step.loss})
+            for layer in self.node_names():
+                for name in layer:
+                    try:
+                        record = step.record(name)
+                    except KeyError:
+                        continue
+                    for quantity, value in record.items():
+                        rows.append({"step": step.id, "node": name, "quantity": quantity,
+                                     "value": value})
+        return rows
+
+    def to_dataframe(self):
+        """The tidy records as a pandas DataFrame (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("Trace.to_dataframe needs pandas (pip install pandas); "
+                              "Trace.records() gives the same rows as dicts.") from None
+        return pd.DataFrame(self.records())
+
+    def explain(self, name, parameter, step=None, sample=None, format="text", digits=4):
+        """The chain rule for one weight (``"w0"``) or the bias (``"b"``) with the recorded numbers."""
+        from .explain import explain
+        return explain(self, name, parameter, self.steps[0] if step is None else step,
+                       sample, format, digits)
+
+    def __repr__(self):
+        thinned = f", thinned {len(self.thinned)}x" if self.thinned else ""
+        return (f"Trace({len(self)} steps of a {self.backend} {self.sizes}, "
+                f"{self.nbytes / 2**20:.2f} MiB{thinned})")
+
+    # --- save and load (npz + JSON, no pickle) ----------------------------------------
+    def save(self, path):
+        """Write the trace to ``path`` (``.npz``: arrays, plus the rest as a JSON string)."""
+        arrays, meta_steps = {}, []
+        for k in self.steps:
+            meta = {}
+            for key, value in self._steps[k].items():
+                if key == "layers":
+                    meta["layers"] = {}
+                    for l, store in value.items():
+                        meta["layers"][str(l)] = sorted(store)
+                        for q, array in store.items():
+                            arrays[f"s{k}/L{l}/{q}"] = array
+                elif isinstance(value, np.ndarray):
+                    arrays[f"s{k}/{key}"] = value
+                    meta.setdefault("arrays", []).append(key)
+                else:
+                    meta[key] = value
+            meta_steps.append(meta)
+        header = {"format": FORMAT, "version": VERSION, "sizes": self.sizes,
+                  "activation_names": self.activation_names,
+                  "rows": {str(l): r for l, r in self.rows.items()},
+                  "quantities": self.quantities, "backend": self.backend,
+                  "limits": self.limits, "thinned": self.thinned, "skipped": self.skipped,
+                  "steps": meta_steps}
+        arrays["__header__"] = np.array(json.dumps(header, default=_json_default))
+        with open(path, "wb") as f:
+            np.savez_compressed(f, **arrays)
+
+    @classmethod
+    def load(cls, path):
+        """Read a trace written by :meth:`save` (never unpickles anything)."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {key: data[key] for key in data.files}
+            header = json.loads(str(arrays.pop("__header__")))
+        except (OSError, ValueError, KeyError, EOFError) as error:
+            raise ValueError(f"{path}: not a readable neurotrace trace ({error}). Traces are "
+                             f".npz files written by Trace.save; pickles are never loaded.") \
+                from None
+        if header.get("format") != FORMAT:
+            raise ValueError(f"{path}: not a neurotrace trace (format {header.get('format')!r}).")
+        t = cls(header["sizes"], header["activation_names"],
+                {int(l): r for l, r in header["rows"].items()}, header["quantities"],
+                header["backend"], header["limits"])
+        t.thinned, t.skipped = header["thinned"], header["skipped"]
+        for meta in header["steps"]:
+            k = meta["id"]
+            step = {key: value for key, value in meta.items() if key not in ("layers", "arrays")}
+            for key in meta.get("arrays", []):
+                step[key] = arrays[f"s{k}/{key}"]
+            step["layers"] = {int(l): {q: arrays[f"s{k}/L{l}/{q}"] for q in names}
+                              for l, names in meta["layers"].items()}
+            t._steps[k] = step
+        return t
+
+
+class Step:
+    """One recorded step: ``forward``, ``backward`` and ``update`` by neuron name, and the loss.
+
+    ``step.forward["L1.N0"]`` is ``{"x": ..., "z": ..., "a": ...}``;
+    ``step.backward["L1.N0"]`` has ``dL_da``, ``da_dz``, ``delta``, ``grad_weights``,
+    ``grad_bias`` and ``to_predecessors`` (``{"x0": ..., ...}``: the error sent to
+    each predecessor); ``step.update["L1.N0"]`` has ``weights_before``,
+    ``weights_after``, ``bias_before``, ``bias_after`` and the optimizer's state.
+    For a batch every value has a leading axis of samples.
+    """
+
+    def __init__(self, trace, data):
+        self.trace, self.data = trace, data
+        self.id = data["id"]
+        self.loss = data.get("loss")
+        self.loss_name = data.get("loss_name")
+        self.targets = data.get("targets")
+        self.probabilities = data.get("probabilities")
+        self.fused = data.get("fused", False)
+        self.epoch = data.get("epoch")
+        self.batch = data.get("batch")
+        self.optimizer = data.get("optimizer")
+        self.forward = _ByName(self, _forward)
+        self.backward = _ByName(self, _backward)
+        self.update = _ByName(self, _update)
+
+    @property
+    def n_samples(self):
+        x = self.data["layers"][min(self.data["layers"])].get("x")
+        return None if x is None or x.ndim == 1 else x.shape[0]
+
+    def record(self, name):
+        """Everything recorded for neuron ``name`` at this step, in one dict."""
+        return {**self.forward[name], **self.backward[name], **self.update[name]}
+
+    def table(self, sample=0, digits=4):
+        """A readable table: one row per neuron, its forward and backward values."""
+        columns = ["z", "a", "dL_da", "da_dz", "delta", "grad_bias"]
+        batch = self.n_samples is not None
+        lines = [f"step {self.id}" + (f" (epoch {self.epoch})" if self.epoch is not None else "")
+                 + (f", sample {sample} of a batch of {self.n_samples}" if batch else "")
+                 + ("" if self.loss is None else f", {self.loss_name} loss = {self.loss:.{digits}g}")
+                 + (", fused softmax/sigmoid gradient" if self.fused else "")]
+        header = f"{'neuron':<8}" + "".join(f"{c:>12}" for c in columns)
+        lines += [header, "-" * len(header)]
+        for layer in self.trace.node_names():
+            for name in layer:
+                try:
+                    record = self.record(name)
+                except KeyError:
+                    continue
+                cells = []
+                for c in columns:
+                    value = record.get(c)
+                    if value is not None and batch and c != "grad_bias":
+                        value = value[sample]
+                    cells.append("" if value is None else f"{float(value):>12.{digits}g}")
+                lines.append(f"{name:<8}" + "".join(f"{c:>12}" for c in cells))
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.table()
+
+    def __repr__(self):
+        return f"<Step {self.id} of {self.trace!r}>"
+
+    def _repr_html_(self):
+        return "<pre>" + self.table().replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+
+
+class _ByName:
+    """A read-only mapping ``name -> dict`` that slices a step's layer arrays lazily."""
+
+    def __init__(self, step, getter):
+        self.step, self.getter = step, getter
+
+    def __getitem__(self, name):
+        l, row = self.step.trace._where(name)
+        return self.getter(self.step, self.step.data["layers"][l], l, row)
+
+    def keys(self):
+        names = []
+        for layer in self.step.trace.node_names():
+            for name in layer:
+                try:
+                    self.step.trace._where(name)
+                    names.append(name)
+                except KeyError:
+                    pass
+        return names
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __contains__(self, name):
+        try:
+            self.step.trace._where(name)
+            return True
+        except KeyError:
+            return False
+
+
+def _forward(step, store, l, row):
+    out = {}
+    if "x" in store:
+        out["x"] = store["x"]
+    for q in ("z", "a"):
+        if q in store:
+            out[q] = _scalar(store[q][..., row])
+    return out
+
+
+def _backward(step, store, l, row):
+    out = {}
+    for q in ("dL_da", "da_dz", "delta"):
+        if q in store:
+            out[q] = _scalar(store[q][..., row])
+    if "grad" in store:
+        if "grad_weights" in step.trace.quantities:
+            out["grad_weights"] = store["grad"][row, :-1]
+        if "grad_bias" in step.trace.quantities:
+            out["grad_bias"] = float(store["grad"][row, -1])
+    if "sent" in store:
+        names = [f"x{i}" for i in range(step.trace.sizes[0])] if l == 0 else \
+            [f"L{l}.N{i}" for i in range(step.trace.sizes[l])]
+        sent = store["sent"][row]
+        out["to_predecessors"] = {n: _scalar(sent[..., i]) for i, n in enumerate(names)}
+    return out
+
+
+def _update(step, store, l, row):
+    out = {}
+    for when in ("before", "after"):
+        if when in store:
+            if f"weights_{when}" in step.trace.quantities:
+                out[f"weights_{when}"] = store[when][row, :-1]
+            if f"bias_{when}" in step.trace.quantities:
+                out[f"bias_{when}"] = float(store[when][row, -1])
+    for key, block in store.items():
+        if key.startswith("state:"):
+            out[f"{key[6:]}_weights"] = block[row, :-1]
+            out[f"{key[6:]}_bias"] = float(block[row, -1])
+    return out
+
+
+def _scalar(value):
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def _nbytes(step):
+    total = sum(a.nbytes for store in step["layers"].values() for a in store.values())
+    return total + sum(v.nbytes for v in step.values() if isinstance(v, np.ndarray))
+
+
+def _json_default(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"cannot save {type(value).__name__} in a trace header")

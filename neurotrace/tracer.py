@@ -1,0 +1,272 @@
+"""Recording: ``with neurotrace.trace(net) as t:`` keeps every number of every step.
+
+The engine knows nothing about this module. It calls one hook,
+``network.recorder.record(network, event, ...)``, when ``network.recorder`` is
+set (it is ``None`` outside a trace, so the engine pays one attribute test per
+layer). The events are:
+
+* ``"step"``     fit starts a batch (epoch, step, the batch's sample indices);
+* ``"forward"``  layer ``l`` has computed its ``x``, ``z`` and ``a``;
+* ``"loss"``     the loss value, the targets, and whether a fused gradient is used;
+* ``"backward"`` layer ``l`` has computed ``dL/da``, ``f'(z)``, ``delta``, its
+  gradients and the errors it sends back;
+* ``"update"``   the optimizer is about to change the parameters (``phase="before"``)
+  or has just done so (``phase="after"``).
+
+The recorder copies what it needs, *per layer* (one array per quantity), and
+the :class:`~neurotrace.trace.Trace` slices those arrays into neurons when it is
+asked. Both backends therefore give the same trace: the vectorized one already
+has layer arrays, the neuron one is gathered neuron by neuron.
+"""
+import contextlib
+import warnings
+
+import numpy as np
+
+from .layer import VectorizedNetwork
+from .trace import QUANTITIES, Trace
+
+__all__ = ["trace", "DEFAULT_MAX_BYTES"]
+
+DEFAULT_MAX_BYTES = 64 * 2 ** 20
+
+
+@contextlib.contextmanager
+def trace(network, *, steps=None, every=1, neurons=None, quantities=None,
+          max_bytes=DEFAULT_MAX_BYTES):
+    """Record everything that happens to ``network`` inside the ``with`` block.
+
+    Parameters
+    ----------
+    network : NeuralNetwork or VectorizedNetwork
+    steps : range, slice or iterable of int, optional
+        Which steps to keep (a step is one forward pass and what follows it;
+        inside ``fit``, one batch). Default: all.
+    every : int, default=1
+        Keep every ``every``-th step.
+    neurons : list of str, optional
+        Neuron or layer names to keep (``["L1.N0", "L2"]``). Default: all.
+    quantities : list of str, optional
+        Which of :data:`neurotrace.trace.QUANTITIES` to keep. Default: all.
+    max_bytes : int, default=64 MiB
+        A cap on memory. When reached, every other kept step is dropped and
+        only every other step is kept from then on; the trace says so in
+        ``t.thinned`` and warns once.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     _ = nt.fit(net, X, Y, loss="sse", epochs=1, batch_size=1, shuffle=False,
+    ...                progress=False)
+    >>> t.steps
+    [0, 1, 2, 3]
+    """
+    if network.recorder is not None:
+        raise RuntimeError("This network is already being traced; traces do not nest.")
+    recorder = Recorder(network, steps, every, neurons, quantities, max_bytes)
+    network.recorder = recorder
+    try:
+        yield recorder.trace
+    finally:
+        network.recorder = None
+        recorder.finish()
+
+
+class Recorder:
+    """Receives the engine's events and keeps copies in a :class:`Trace`."""
+
+    def __init__(self, network, steps, every, neurons, quantities, max_bytes):
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"The 'every' parameter of trace must be a positive integer. "
+                             f"Got {every!r} instead.")
+        if quantities is not None:
+            unknown = sorted(set(quantities) - set(QUANTITIES))
+            if unknown:
+                raise ValueError(f"The 'quantities' parameter of trace must list names from "
+                                 f"{QUANTITIES}. Got {unknown} instead.")
+        self.want = set(QUANTITIES if quantities is None else quantities)
+        self.rows = _select_neurons(network, neurons)
+        self.steps_wanted = None if steps is None else _as_step_filter(steps)
+        self.every, self.max_bytes = every, max_bytes
+        self.vectorized = isinstance(network, VectorizedNetwork)
+        self.trace = Trace(network.sizes, network.activation_names, self.rows,
+                           sorted(self.want), backend=type(network).__name__,
+                           limits={"steps": None if steps is None else repr(steps),
+                                   "every": every, "neurons": neurons,
+                                   "quantities": quantities, "max_bytes": max_bytes})
+        self.next_id = 0
+        self.current = None          # the step being recorded (a dict), or None if skipped
+        self.open = False            # a "step" event opened a step that has no forward yet
+        self.bytes = 0
+
+    # --- the one hook the engine calls ----------------------------------------------------
+    def record(self, network, event, layer=None, **info):
+        if event == "step":
+            self._start(info)
+            self.open = True
+        elif event == "forward":
+            if layer == 0 and not self.open:
+                self._start({})
+            self.open = False
+            if self.current is not None and layer in self.rows:
+                self._forward(network, layer)
+        elif self.current is None:
+            return
+        elif event == "loss":
+            self._loss(network, info)
+        elif event == "backward":
+            if layer in self.rows:
+                self._backward(network, layer)
+        elif event == "update":
+            self._update(network, info)
+
+    # --- steps, limits, memory ------------------------------------------------------------
+    def _start(self, info):
+        self._close()
+        step_id, self.next_id = self.next_id, self.next_id + 1
+        keep = step_id % self.every == 0 and (self.steps_wanted is None
+                                              or self.steps_wanted(step_id))
+        if not keep:
+            self.trace._note_skipped(step_id)
+            self.current = None
+            return
+        self.current = {"id": step_id, "layers": {l: {} for l in self.rows}}
+        for key in ("epoch", "step", "batch"):
+            if key in info:
+                self.current[{"step": "batch_step", "batch": "batch"}.get(key, key)] = \
+                    np.array(info[key]) if key == "batch" else info[key]
+
+    def _close(self):
+        """Hand the finished step to the trace; thin the trace when over the cap."""
+        if self.current is None:
+            return
+        self.bytes += self.trace._add(self.current)
+        self.current = None
+        if self.bytes > self.max_bytes:
+            self.every *= 2
+            self.bytes = self.trace._thin(self.every)
+            message = (f"neurotrace.trace: the trace reached its memory cap of "
+                       f"{self.max_bytes / 2**20:.0f} MiB; it now keeps every {self.every}-th "
+                       f"step (see t.thinned). Pass max_bytes=... or limit steps, neurons or "
+                       f"quantities to keep more.")
+            if not self.trace.thinned:
+                warnings.warn(message, RuntimeWarning, stacklevel=4)
+            self.trace.thinned.append(message)
+
+    def finish(self):
+        self._close()
+
+    # --- what each event keeps ---------------------------------------------------------------
+    def _forward(self, network, l):
+        if self.vectorized:
+            layer = network.layers[l]
+            x, z, a = layer.X, layer.Z, layer.A
+        else:
+            neurons = network.layers[l]
+            x = neurons[0].x
+            z = np.stack([np.asarray(n.z) for n in neurons], axis=-1)
+            a = np.stack([np.asarray(n.a) for n in neurons], axis=-1)
+        store = self.current["layers"][l]
+        if "x" in self.want:
+            store["x"] = np.array(x, dtype=np.float64)
+        for name, value in (("z", z), ("a", a)):
+            if name in self.want:
+                store[name] = _cols(np.asarray(value, dtype=np.float64), self.rows[l])
+
+    def _loss(self, network, info):
+        step = self.current
+        if "loss" in self.want:
+            step["loss"] = float(info["value"])
+            step["loss_name"] = str(getattr(info["loss"], "name", info["loss"]))
+        if "targets" in self.want:
+            step["targets"] = np.array(info["targets"], dtype=np.float64)
+        step["fused"] = bool(info["fused"])
+        if network.softmax and "probabilities" in self.want:
+            step["probabilities"] = np.array(network.output, dtype=np.float64)
+
+    def _backward(self, network, l):
+        rows = self.rows[l]
+        store = self.current["layers"][l]
+        if self.vectorized:
+            layer = network.layers[l]
+            dL_da, da_dz, delta = layer.dL_da, layer.da_dz, layer.delta
+            W = network.parameters()[l][0]
+            # The errors this layer sends: neuron j sends delta_j * w_j to its predecessors.
+            sent = np.moveaxis(np.asarray(delta)[..., :, None] * W.T, -2, 0)
+        else:
+            neurons = network.layers[l]
+            dL_da = None if neurons[0].dL_da is None else \
+                np.stack([np.asarray(n.dL_da) for n in neurons], axis=-1)
+            da_dz = None if neurons[0].da_dz is None else \
+                np.stack([np.asarray(n.da_dz) for n in neurons], axis=-1)
+            delta = np.stack([np.asarray(n.delta) for n in neurons], axis=-1)
+            sent = None if neurons[0].to_predecessors is None else \
+                np.stack([n.to_predecessors for n in neurons])
+        for name, value in (("dL_da", dL_da), ("da_dz", da_dz), ("delta", delta)):
+            if name in self.want and value is not None:
+                store[name] = _cols(np.asarray(value, dtype=np.float64), rows)
+        if self.want & {"grad_weights", "grad_bias"}:
+            store["grad"] = _take(network._grad_blocks[l], rows)
+        if "to_predecessors" in self.want and sent is not None:
+            store["sent"] = _take(sent, rows)
+
+    def _update(self, network, info):
+        optimizer = info["optimizer"]
+        for l in self.rows:
+            store = self.current["layers"][l]
+            if info["phase"] == "before":
+                if self.want & {"weights_before", "bias_before"}:
+                    store["before"] = _take(network._blocks[l], self.rows[l])
+            else:
+                if self.want & {"weights_after", "bias_after"}:
+                    store["after"] = _take(network._blocks[l], self.rows[l])
+                if "optimizer_state" in self.want:
+                    for name, flat in optimizer.state.items():
+                        block = flat[_block_slice(network, l)].reshape(network._blocks[l].shape)
+                        store["state:" + name] = _take(block, self.rows[l])
+        if info["phase"] == "after":
+            self.current["optimizer"] = {"name": type(optimizer).__name__, "lr": optimizer.lr,
+                                         "steps": optimizer.steps, "clip": optimizer.last_clip}
+
+
+def _block_slice(network, l):
+    start = sum(b.size for b in network._blocks[:l])
+    return slice(start, start + network._blocks[l].size)
+
+
+def _cols(value, rows):
+    """Keep the recorded neurons: the last axis of z, a, delta, ... (a copy)."""
+    return np.array(value, dtype=np.float64) if rows is None else value[..., rows]
+
+
+def _take(value, rows):
+    """Keep the recorded neurons: the first axis of parameter blocks and sent errors (a copy)."""
+    value = np.asarray(value, dtype=np.float64)
+    return value.copy() if rows is None else value[rows]
+
+
+def _select_neurons(network, neurons):
+    """``{layer: None (all) or [neuron indices]}`` for the names asked for."""
+    if neurons is None:
+        return {l: None for l in range(network.n_layers)}
+    rows = {}
+    for name in neurons:
+        if "." in str(name):
+            l, j = network._locate(name)
+            if rows.get(l, []) is not None:
+                rows.setdefault(l, []).append(j)
+        else:
+            l, _ = network._locate(f"{name}.N0")
+            rows[l] = None
+    return {l: (None if r is None else sorted(set(r))) for l, r in sorted(rows.items())}
+
+
+def _as_step_filter(steps):
+    if isinstance(steps, slice):
+        start, stop, stride = steps.start or 0, steps.stop, steps.step or 1
+        return lambda k: k >= start and (stop is None or k < stop) and (k - start) % stride == 0
+    wanted = set(int(k) for k in steps)
+    return wanted.__contains__

@@ -1,0 +1,168 @@
+"""Training: ``fit`` runs forward, loss, backward and the optimizer's update, batch after batch."""
+import numpy as np
+from tqdm.auto import tqdm
+
+from . import losses
+from ._checks import check_targets
+from .optimizers import SGD
+
+__all__ = ["fit", "History", "TrainingDiverged", "accuracy"]
+
+METRICS = ["accuracy"]
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss or a gradient became NaN or inf; the network is left at its last good state."""
+
+
+class History:
+    """What ``fit`` measured, one value per epoch: ``loss`` (and ``val_loss``, ``accuracy``, ...).
+
+    ``loss`` is the loss on the whole training set at the end of each epoch.
+    """
+
+    def __init__(self):
+        self.epochs = []
+        self.loss = []
+        self.val_loss = []
+        self.accuracy = []
+        self.val_accuracy = []
+
+    def as_dict(self):
+        """Only the series that were measured."""
+        return {k: v for k, v in vars(self).items() if v}
+
+    def __getitem__(self, name):
+        return getattr(self, name)
+
+    def __repr__(self):
+        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.as_dict().items() if k != "epochs")
+        return f"History({len(self.epochs)} epochs, last: {last})"
+
+
+def accuracy(outputs, Y):
+    """The fraction of samples classified right.
+
+    One output: ``a > 0.5`` against ``y > 0.5``. Several outputs (one-hot):
+    ``argmax(a)`` against ``argmax(y)``.
+
+    >>> accuracy(np.array([[0.9, 0.1], [0.2, 0.8]]), np.array([[1, 0], [1, 0]]))
+    0.5
+    """
+    outputs, Y = np.atleast_2d(outputs), np.atleast_2d(Y)
+    if outputs.shape[1] == 1:
+        return float(np.mean((outputs > 0.5) == (Y > 0.5)))
+    return float(np.mean(np.argmax(outputs, axis=1) == np.argmax(Y, axis=1)))
+
+
+def _check_data(network, X, Y, what):
+    X = network._check_inputs(X)
+    if X.ndim != 2:
+        raise ValueError(f"fit: {what} inputs must be a batch of shape (n_samples, "
+                         f"{network.n_inputs}), got shape {X.shape}.")
+    Y = check_targets(Y, (X.shape[0], network.n_outputs),
+                      f"fit: {what} targets (output layer L{network.n_layers})",
+                      network.flat_parameters.dtype)
+    return X, Y
+
+
+def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuffle=True,
+        seed=None, validation_data=None, metrics=None, progress=True):
+    """Train ``network`` on ``(X, Y)``; return a :class:`History`.
+
+    Parameters
+    ----------
+    network : NeuralNetwork or VectorizedNetwork
+    X : ndarray of shape (n_samples, n_inputs)
+    Y : ndarray of shape (n_samples, n_outputs)
+    loss : str or Loss, default="mse"
+    optimizer : Optimizer, default=SGD(lr=0.1)
+    epochs : int, default=1
+    batch_size : int or None, default=32
+        ``1`` is per-sample SGD as in seed 003 (each step sees one sample, 1-D);
+        ``None`` is full batch.
+    shuffle : bool, default=True
+        Shuffle the samples every epoch, with ``numpy.random.default_rng(seed)``.
+    seed : int, optional
+    validation_data : (X_val, Y_val), optional
+    metrics : list of str, optional
+        ``["accuracy"]`` adds ``accuracy`` (and ``val_accuracy``) per epoch.
+    progress : bool, default=True
+        A tqdm progress bar, shown on runs of 2000 steps or more.
+
+    Raises
+    ------
+    TrainingDiverged
+        When the loss or a gradient becomes NaN or inf. The network is left as it
+        was before the failing step.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=1)
+    >>> hist = nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=5,
+    ...               batch_size=1, progress=False)
+    >>> len(hist.loss)
+    5
+    """
+    X, Y = _check_data(network, X, Y, "training")
+    if validation_data is not None:
+        Xv, Yv = _check_data(network, *validation_data, "validation")
+    loss = losses.get(loss)
+    optimizer = SGD(lr=0.1) if optimizer is None else optimizer
+    metrics = list(metrics or [])
+    for name in metrics:
+        if name not in METRICS:
+            raise ValueError(f"The 'metrics' parameter of fit must list names from {METRICS}. "
+                             f"Got {name!r} instead.")
+    n = X.shape[0]
+    if batch_size is None:
+        batch_size = n
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+            or batch_size < 1:
+        raise ValueError(f"The 'batch_size' parameter of fit must be a positive integer or "
+                         f"None. Got {batch_size!r} instead.")
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"The 'epochs' parameter of fit must be a non-negative integer. "
+                         f"Got {epochs!r} instead.")
+    rng = np.random.default_rng(seed)
+    steps_per_epoch = -(-n // batch_size)
+    bar = tqdm(range(epochs), desc="fit", unit="epoch", leave=False,
+               disable=not progress or epochs * steps_per_epoch < 2000)
+    history = History()
+    recorder = network.recorder
+    for epoch in bar:
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        for step, start in enumerate(range(0, n, batch_size)):
+            if batch_size == 1:
+                index = order[start]
+                xb, yb = X[index], Y[index]               # one sample, 1-D, as seed 003
+            else:
+                index = order[start:start + batch_size]
+                xb, yb = X[index], Y[index]
+            if recorder is not None:
+                recorder.record(network, "step", epoch=epoch, step=step, batch=index)
+            network._forward(xb)
+            value = network._loss_backward(yb, loss, to_inputs=recorder is not None)
+            if not (np.isfinite(value) and np.all(np.isfinite(network.flat_gradients))):
+                what = "loss" if not np.isfinite(value) else "gradient"
+                raise TrainingDiverged(
+                    f"Training diverged at epoch {epoch}, step {step}: the {what} became "
+                    f"{value if what == 'loss' else 'NaN or inf'}. The network is left as it "
+                    f"was before this step. Try a smaller learning rate (lr={optimizer.lr:g} "
+                    f"now; e.g. lr={optimizer.lr / 10:g}) or gradient clipping.")
+            optimizer.step(network)
+        history.epochs.append(epoch)
+        _measure(network, history, "", X, Y, loss, metrics)
+        if validation_data is not None:
+            _measure(network, history, "val_", Xv, Yv, loss, metrics)
+        bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+    return history
+
+
+def _measure(network, history, prefix, X, Y, loss, metrics):
+    """Loss (and metrics) on a whole data set, never recorded by a trace."""
+    getattr(history, prefix + "loss").append(network.loss(X, Y, loss))
+    if "accuracy" in metrics:
+        getattr(history, prefix + "accuracy").append(accuracy(network.output, Y))
