@@ -18,7 +18,7 @@ def check_finite(array, what, owner):
         bad = np.argwhere(~np.isfinite(array))[0]
         where = f" at index {tuple(int(i) for i in bad)}" if array.ndim else ""
         raise ValueError(f"{owner}: {what} contain NaN or inf{where} "
-                         f"(value {array[tuple(bad)]!r}); expected finite numbers.")
+                         f"(value {array[tuple(bad)].item()!r}); expected finite numbers.")
 
 
 def as_float_array(data, what, owner, dtype=np.float64):

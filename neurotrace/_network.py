@@ -211,7 +211,7 @@ class NetworkBase:
         return value, dL_da, delta, False
 
     def save(self, path, optimizer=None):
-        """Save to ``path`` (``.npz`` or ``.json``, never pickle); ``neurotrace.load`` reads it back.
+        """Save to ``path`` (``.npz`` or ``.json``, never a pickle); ``neurotrace.load`` reads it.
 
         With ``optimizer``, its state is saved too, so training can continue exactly.
 

@@ -64,7 +64,8 @@ def explain(trace, name, parameter, step, sample=None, format="text", digits=4):
     x = fwd["x"][..., i] if i is not None else None
     used = bwd["grad_bias"] if i is None else float(bwd["grad_weights"][i])
     batch = np.ndim(bwd["delta"]) == 1
-    fused_here = "da_dz" not in bwd
+    # Softmax and fused outputs record no f'(z): the chain starts at delta = dL/dz.
+    fused_here = "da_dz" not in bwd or "dL_da" not in bwd
     lines = []
 
     # The rule itself, symbols only.
@@ -99,40 +100,51 @@ def explain(trace, name, parameter, step, sample=None, format="text", digits=4):
                 else f" over the {len(terms)} samples")
         lines.append(f"{d('L', var)} = {S['sum']}{over} = {total:.{digits}g}")
     elif batch:
-        lines.append(f"(sample {sample}'s share of {d('L', var)} = {used:.{digits}g}, summed "
-                     f"over {len(bwd['delta'])} samples)")
+        lines.append(f"(sample {sample}'s share; the gradient used, summed over the "
+                     f"{len(bwd['delta'])} samples, is {used:.{digits}g})")
 
     # Where dL/da (or dL/dz) came from.
     k0 = None if not batch else (sample if sample is not None else 0)
     pick = (lambda v: v) if k0 is None else (lambda v: v[k0])
     which = "" if k0 is None else f" (sample {k0})"
     if l == len(trace.sizes) - 2:
-        lines.append(_output_origin(s, name, pick, which, fused_here, d, digits))
+        lines += _output_origin(s, trace, name, pick, which, d, S, digits)
     else:
         lines.append(_hidden_origin(s, trace, name, l, pick, which, d, num, dot, S, digits))
     text = "\n".join(lines)
     if format == "latex":
         text = "\n".join(S["wrap"](line) if "=" in line and not line.startswith("...") else line
                          for line in lines)
-    return Explanation(text, total if sample is None else used)
+    # sample=None: the gradient used (the sum over the batch); sample=k: sample k's share.
+    return Explanation(text, total)
 
 
-def _output_origin(s, name, pick, which, fused, d, digits):
+def _output_origin(s, trace, name, pick, which, d, S, digits):
     j = int(name.split(".")[1][1:])
     a = pick(s.forward[name]["a"])
     y = None if s.targets is None else pick(s.targets)[..., j]
-    if fused:
-        delta = pick(s.backward[name]["delta"])
-        softmax = s.probabilities is not None
+    delta = pick(s.backward[name]["delta"])
+    softmax = trace.activation_names[-1] == "softmax"
+    if s.fused:
         kind = "softmax + cross-entropy" if softmax else "sigmoid + bce"
         # (p - y) / n_samples for softmax + cross-entropy, (a - y) / a.size for sigmoid + bce
-        n = s.targets.size if not softmax else (1 if s.targets.ndim == 1 else len(s.targets))
-        return (f"{d('L', 'z')}{which} = (a - y) / {n} = ({a:.{digits}g} - {y:.{digits}g}) / {n} "
-                f"= {delta:.{digits}g}   [fused {kind} gradient]")
+        n = s.n_samples or 1
+        n = n if softmax else n * trace.sizes[-1]
+        numbers = "" if y is None else f" = ({a:.{digits}g} - {y:.{digits}g}) / {n}"
+        return [f"{d('L', 'z')}{which} = (a - y) / {n}{numbers} "
+                f"= {delta:.{digits}g}   [fused {kind} gradient]"]
     dL_da = pick(s.backward[name]["dL_da"])
     target = "" if y is None else f", y = {y:.{digits}g}"
-    return (f"{d('L', 'a')}{which} = gradient of the {s.loss_name} loss at a = {a:.{digits}g}"
-            f"{target}: {dL_da:.{digits}g}")
+    lines = [f"{d('L', 'a')}{which} = gradient of the {s.loss_name} loss at a = "
+             f"{a:.{digits}g}{target}: {dL_da:.{digits}g}"]
+    if softmax:
+        # Softmax couples the layer: dL/dz_j = a_j (dL/da_j - sum_k a_k dL/da_k).
+        coupled = dL_da - delta / a
+        lines.append(f"{d('L', 'z')}{which} = a{S['dot']}({d('L', 'a')} - {S['sum']}_k a_k "
+                     f"{d('L', 'a_k')}) = ({a:.{digits}g}){S['dot']}(({dL_da:.{digits}g}) - "
+                     f"({coupled:.{digits}g})) = {delta:.{digits}g}   "
+                     f"[softmax's Jacobian: the layer's outputs are coupled]")
+    return lines
 
 
 def _hidden_origin(s, trace, name, l, pick, which, d, num, dot, S, digits):

@@ -140,12 +140,13 @@ class NeuralNetwork(NetworkBase):
     # --- forward and backward -------------------------------------------------------
     def _forward(self, X):
         recorder = self.recorder
-        last = len(self.layers) - 1
+        one = X.ndim == 1
         for l, layer in enumerate(self.layers):
-            A = np.empty(X.shape[:-1] + (len(layer),))
-            for j, neuron in enumerate(layer):
-                A[..., j] = neuron._forward(X)            # each neuron: a = f(x @ w + b)
-            if l == last and self.softmax:
+            if one:                                       # each neuron: a = f(x @ w + b)
+                A = np.array([neuron._forward_one(X) for neuron in layer])
+            else:
+                A = np.stack([neuron._forward_batch(X) for neuron in layer], axis=-1)
+            if l == len(self.layers) - 1 and self.softmax:
                 A = activations.softmax(A)                # the layer: p = softmax(z)
                 for j, neuron in enumerate(layer):
                     neuron.a = A[..., j]
@@ -161,18 +162,25 @@ class NeuralNetwork(NetworkBase):
     def _backward(self, dL_dA, delta=None, to_inputs=True):
         """Backward from ``dL/da`` at the outputs (or ``delta = dL/dz`` when given)."""
         recorder = self.recorder
+        one = self.output.ndim == 1
         for l in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[l]
             sends = to_inputs or l > 0
-            sent = self._sent_buffer(l, self.layers[l][0].x.shape) if sends else None
-            for j, neuron in enumerate(layer):
-                out = sent[j] if sends else None
-                if delta is not None:                     # softmax or fused: dL/dz is given
+            sent = self._sent_buffer(l, layer[0].x.shape) if sends else [None] * len(layer)
+            if delta is not None:                         # softmax or fused: dL/dz is given
+                for j, neuron in enumerate(layer):
                     neuron.dL_da = None if dL_dA is None else dL_dA[..., j]
                     neuron.da_dz = None
-                    neuron._send(delta[..., j], out, sends)
-                else:                                     # delta = dL/da * f'(z)
-                    neuron._backward(dL_dA[..., j], out, sends)
+                    if one:
+                        neuron._send_one(float(delta[j]), sent[j])
+                    else:
+                        neuron._send_batch(delta[:, j], sent[j])
+            elif one:                                     # each neuron: delta = dL/da * f'(z)
+                for neuron, dL_da, out in zip(layer, dL_dA.tolist(), sent):
+                    neuron._backward_one(dL_da, out)
+            else:
+                for neuron, dL_da, out in zip(layer, dL_dA.T, sent):
+                    neuron._backward_batch(dL_da, out)
             if recorder is not None:
                 recorder.record(self, "backward", layer=l)
             # Each predecessor receives one error from every neuron of this layer: add them up.

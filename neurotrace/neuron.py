@@ -47,6 +47,7 @@ class Neuron:
                 f"Neuron {name}: softmax couples all the neurons of a layer, so one neuron "
                 f"cannot apply it. Use NeuralNetwork(..., output_activation='softmax').")
         self.activation = activations.get(activation, f"Neuron {name}")
+        self._f, self._df = self.activation.scalar, self.activation.scalar_derivative
         w0, b0 = (None, None)
         if weights is None or bias is None:
             w0, b0 = initialize(init, self.n_inputs, 1, make_rng(rng=rng), f"Neuron {name}")
@@ -108,18 +109,21 @@ class Neuron:
     # --- forward ---------------------------------------------------------------
     def forward(self, x):
         """``a = f(x @ weights + bias)``: a float for one sample, ``(n_samples,)`` for a batch."""
-        return self._forward(check_inputs(x, self.n_inputs, self.name))
+        x = check_inputs(x, self.n_inputs, self.name)
+        return self._forward_one(x) if x.ndim == 1 else self._forward_batch(x)
 
-    def _forward(self, x):
+    def _forward_one(self, x):
+        """One sample: z and a are single floats (the math module is fastest on them)."""
         self.x = x
-        if x.ndim == 1:
-            # One sample: plain floats and the math module are fastest here.
-            z = float(x @ self._w + self._params[-1])   # z = sum_i w_i x_i + b
-            a = self.activation.scalar(z)               # a = f(z)
-        else:
-            z = x @ self._w + self._params[-1]          # z = X w + b, one per sample
-            a = self.activation.value(z)                # a = f(z)
-        self.z, self.a = z, a
+        self.z = z = x.dot(self._w) + self._params[-1]    # z = sum_i w_i x_i + b
+        self.a = a = self._f(z)                            # a = f(z)
+        return a
+
+    def _forward_batch(self, X):
+        """A batch: one value of z and a per sample, in one call."""
+        self.x = X
+        self.z = z = X.dot(self._w) + self._params[-1]    # z = X w + b
+        self.a = a = self.activation.value(z)              # a = f(z)
         return a
 
     # --- backward --------------------------------------------------------------
@@ -136,41 +140,39 @@ class Neuron:
             raise ValueError(f"Neuron {self.name}: dL/da must have the shape of a, "
                              f"{np.shape(self.a)}, got {dL_da.shape}.")
         check_finite(dL_da, "dL/da", f"Neuron {self.name}")
-        return self._backward(dL_da if dL_da.ndim else float(dL_da))
+        if dL_da.ndim == 0:
+            return self._backward_one(float(dL_da), np.empty(self.n_inputs))
+        return self._backward_batch(dL_da, np.empty(self.x.shape))
 
-    def _backward(self, dL_da, out=None, to_inputs=True):
+    def _backward_one(self, dL_da, out):
+        """One sample. ``out`` receives the error for the predecessors (None: not needed)."""
         self.dL_da = dL_da
-        if self.x.ndim == 1:
-            self.da_dz = self.activation.scalar_derivative(self.z, self.a)  # f'(z)
-        else:
-            self.da_dz = self.activation.derivative(self.z, self.a)         # f'(z)
-        return self._send(dL_da * self.da_dz, out, to_inputs)   # delta = dL/da * f'(z)
+        self.da_dz = da_dz = self._df(self.z, self.a)     # f'(z)
+        return self._send_one(dL_da * da_dz, out)          # delta = dL/da * f'(z)
 
-    def _send(self, delta, out=None, to_inputs=True):
-        """From ``delta = dL/dz``: the parameter gradients and the error for the predecessors.
-
-        ``out`` is where the error goes (the network passes a row of its
-        layer buffer); with ``to_inputs=False`` it is not computed at all (the
-        first layer during training: nobody needs dL/dx there).
-        """
+    def _send_one(self, delta, out):
         self.delta = delta
-        x = self.x
-        if x.ndim == 1:
-            np.multiply(x, delta, out=self._gw)           # dL/dw = delta * x
-            self._grads[-1] = delta                       # dL/db = delta
-            if to_inputs:                                 # dL/dx = delta * w
-                sent = np.multiply(self._w, delta, out=out)
-            else:
-                sent = None
-        else:
-            np.dot(delta, x, out=self._gw)                # dL/dw = sum over samples of delta x
-            self._grads[-1] = delta.sum()                 # dL/db = sum over samples of delta
-            if to_inputs:                                 # dL/dx = delta * w, per sample
-                sent = np.multiply.outer(delta, self._w, out=out)
-            else:
-                sent = None
-        self.to_predecessors = sent
-        return sent
+        np.multiply(self.x, delta, out=self._gw)           # dL/dw = delta * x
+        self._grads[-1] = delta                            # dL/db = delta
+        if out is not None:
+            np.multiply(self._w, delta, out=out)           # sent back: dL/dx = delta * w
+        self.to_predecessors = out
+        return out
+
+    def _backward_batch(self, dL_da, out):
+        """A batch: ``dL_da`` and ``delta`` have one value per sample."""
+        self.dL_da = dL_da
+        self.da_dz = da_dz = self.activation.derivative(self.z, self.a)   # f'(z)
+        return self._send_batch(dL_da * da_dz, out)                       # delta = dL/da * f'(z)
+
+    def _send_batch(self, delta, out):
+        self.delta = delta
+        np.dot(delta, self.x, out=self._gw)                # dL/dw = sum over samples of delta x
+        self._grads[-1] = delta.sum()                      # dL/db = sum over samples of delta
+        if out is not None:
+            np.multiply.outer(delta, self._w, out=out)     # sent back, per sample: delta * w
+        self.to_predecessors = out
+        return out
 
     def __repr__(self):
         return f"Neuron({self.n_inputs}, {self.activation.name!r}, name={self.name!r})"

@@ -6,6 +6,8 @@ shape ``(n_neurons, n_inputs + 1)``, ...). Asking for ``t[k].forward["L1.N0"]``
 slices neuron ``N0`` out of layer ``L1``'s arrays.
 """
 import json
+import zipfile
+import zlib
 
 import numpy as np
 
@@ -102,14 +104,21 @@ class Trace:
                            f"{self.limits['neurons']}).")
         return l, rows.index(j)
 
-    def series(self, name, quantity):
+    def series(self, name, quantity=None):
         """One quantity of one neuron over every recorded step, as an array.
 
-        ``name`` is a neuron (``"L1.N0"``) or ``"loss"``. Scalars give shape
-        ``(n_steps,)``; per-sample or per-weight values add their own axes.
+        ``name`` is a neuron (``"L1.N0"``) or ``"loss"`` (no quantity needed).
+        Scalars give shape ``(n_steps,)``; per-sample or per-weight values add
+        their own axes.
         """
         if name == "loss":
+            if "loss" not in self.quantities:
+                raise KeyError(f"The loss was not recorded (trace limited to quantities "
+                               f"{self.quantities}).")
             return np.array([self._steps[k].get("loss", np.nan) for k in self.steps])
+        if quantity is None:
+            raise TypeError(f"series({name!r}) needs a quantity, e.g. "
+                            f"t.series({name!r}, 'delta').")
         values = []
         for step in self:
             for part in (step.forward, step.backward, step.update):
@@ -192,28 +201,42 @@ class Trace:
     @classmethod
     def load(cls, path):
         """Read a trace written by :meth:`save` (never unpickles anything)."""
+        unreadable = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error)
         try:
-            with np.load(path, allow_pickle=False) as data:
+            data = np.load(path, allow_pickle=False)
+            if not hasattr(data, "files"):
+                raise ValueError("a single .npy array, not an .npz archive")
+            with data:
                 arrays = {key: data[key] for key in data.files}
+            if "__header__" not in arrays:
+                raise ValueError(f"no '__header__' entry, only {sorted(arrays)[:5]}")
             header = json.loads(str(arrays.pop("__header__")))
-        except (OSError, ValueError, KeyError, EOFError) as error:
+        except FileNotFoundError:
+            raise
+        except unreadable as error:
             raise ValueError(f"{path}: not a readable neurotrace trace ({error}). Traces are "
                              f".npz files written by Trace.save; pickles are never loaded.") \
                 from None
-        if header.get("format") != FORMAT:
-            raise ValueError(f"{path}: not a neurotrace trace (format {header.get('format')!r}).")
-        t = cls(header["sizes"], header["activation_names"],
-                {int(l): r for l, r in header["rows"].items()}, header["quantities"],
-                header["backend"], header["limits"])
-        t.thinned, t.skipped = header["thinned"], header["skipped"]
-        for meta in header["steps"]:
-            k = meta["id"]
-            step = {key: value for key, value in meta.items() if key not in ("layers", "arrays")}
-            for key in meta.get("arrays", []):
-                step[key] = arrays[f"s{k}/{key}"]
-            step["layers"] = {int(l): {q: arrays[f"s{k}/L{l}/{q}"] for q in names}
-                              for l, names in meta["layers"].items()}
-            t._steps[k] = step
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            got = header.get("format") if isinstance(header, dict) else type(header).__name__
+            raise ValueError(f"{path}: not a neurotrace trace (format {got!r}).")
+        try:
+            t = cls(header["sizes"], header["activation_names"],
+                    {int(l): r for l, r in header["rows"].items()}, header["quantities"],
+                    header["backend"], header["limits"])
+            t.thinned, t.skipped = header["thinned"], header["skipped"]
+            for meta in header["steps"]:
+                k = meta["id"]
+                step = {key: value for key, value in meta.items()
+                        if key not in ("layers", "arrays")}
+                for key in meta.get("arrays", []):
+                    step[key] = arrays[f"s{k}/{key}"]
+                step["layers"] = {int(l): {q: arrays[f"s{k}/L{l}/{q}"] for q in names}
+                                  for l, names in meta["layers"].items()}
+                t._steps[k] = step
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"{path}: a damaged neurotrace trace (missing or malformed "
+                             f"{error}).") from None
         return t
 
 
@@ -245,12 +268,17 @@ class Step:
 
     @property
     def n_samples(self):
-        x = self.data["layers"][min(self.data["layers"])].get("x")
-        return None if x is None or x.ndim == 1 else x.shape[0]
+        """The batch size, or None for one sample (1-D values)."""
+        for store in self.data["layers"].values():
+            for q in ("x", "z", "a", "dL_da", "da_dz", "delta"):
+                if q in store:
+                    return None if store[q].ndim == 1 else store[q].shape[0]
+        return None
 
     def record(self, name):
         """Everything recorded for neuron ``name`` at this step, in one dict."""
-        return {**self.forward[name], **self.backward[name], **self.update[name]}
+        return _Record({**self.forward[name], **self.backward[name], **self.update[name]},
+                       name, self.id, "forward, backward, update")
 
     def table(self, sample=0, digits=4):
         """A readable table: one row per neuron, its forward and backward values."""
@@ -295,7 +323,8 @@ class _ByName:
 
     def __getitem__(self, name):
         l, row = self.step.trace._where(name)
-        return self.getter(self.step, self.step.data["layers"][l], l, row)
+        values = self.getter(self.step, self.step.data["layers"][l], l, row)
+        return _Record(values, name, self.step.id, self.getter.__name__[1:])
 
     def keys(self):
         names = []
@@ -319,6 +348,17 @@ class _ByName:
             return False
 
 
+class _Record(dict):
+    """One neuron's values at one step; asking for one that was not recorded says so."""
+
+    def __init__(self, values, name, step, part):
+        super().__init__(values)
+        self.where = f"{name} at step {step} ({part})"
+
+    def __missing__(self, key):
+        raise KeyError(f"{key!r} was not recorded for {self.where}; recorded: {sorted(self)}.")
+
+
 def _forward(step, store, l, row):
     out = {}
     if "x" in store:
@@ -339,10 +379,11 @@ def _backward(step, store, l, row):
             out["grad_weights"] = store["grad"][row, :-1]
         if "grad_bias" in step.trace.quantities:
             out["grad_bias"] = float(store["grad"][row, -1])
-    if "sent" in store:
+    if "w" in store and "delta" in store:
         names = [f"x{i}" for i in range(step.trace.sizes[0])] if l == 0 else \
             [f"L{l}.N{i}" for i in range(step.trace.sizes[l])]
-        sent = store["sent"][row]
+        # The error this neuron sent to each predecessor i: delta * w_i (per sample).
+        sent = np.multiply.outer(store["delta"][..., row], store["w"][row, :-1])
         out["to_predecessors"] = {n: _scalar(sent[..., i]) for i, n in enumerate(names)}
     return out
 

@@ -87,7 +87,11 @@ class Recorder:
             if unknown:
                 raise ValueError(f"The 'quantities' parameter of trace must list names from "
                                  f"{QUANTITIES}. Got {unknown} instead.")
-        self.want = set(QUANTITIES if quantities is None else quantities)
+        self.want = want = set(QUANTITIES if quantities is None else quantities)
+        self.keep_grad = bool(want & {"grad_weights", "grad_bias"})
+        self.keep_sent = "to_predecessors" in want
+        self.keep_before = bool(want & {"weights_before", "bias_before"})
+        self.keep_after = bool(want & {"weights_after", "bias_after"})
         self.rows = _select_neurons(network, neurons)
         self.steps_wanted = None if steps is None else _as_step_filter(steps)
         self.every, self.max_bytes = every, max_bytes
@@ -95,8 +99,10 @@ class Recorder:
         self.trace = Trace(network.sizes, network.activation_names, self.rows,
                            sorted(self.want), backend=type(network).__name__,
                            limits={"steps": None if steps is None else repr(steps),
-                                   "every": every, "neurons": neurons,
-                                   "quantities": quantities, "max_bytes": max_bytes})
+                                   "every": every,
+                                   "neurons": None if neurons is None else list(neurons),
+                                   "quantities": None if quantities is None else list(quantities),
+                                   "max_bytes": max_bytes})
         self.next_id = 0
         self.current = None          # the step being recorded (a dict), or None if skipped
         self.open = False            # a "step" event opened a step that has no forward yet
@@ -161,20 +167,21 @@ class Recorder:
 
     # --- what each event keeps ---------------------------------------------------------------
     def _forward(self, network, l):
+        rows, store, want = self.rows[l], self.current["layers"][l], self.want
         if self.vectorized:
             layer = network.layers[l]
             x, z, a = layer.X, layer.Z, layer.A
         else:
             neurons = network.layers[l]
             x = neurons[0].x
-            z = np.stack([np.asarray(n.z) for n in neurons], axis=-1)
-            a = np.stack([np.asarray(n.a) for n in neurons], axis=-1)
-        store = self.current["layers"][l]
-        if "x" in self.want:
+            z = _gather(neurons, "z") if "z" in want else None
+            a = _gather(neurons, "a") if "a" in want else None
+        if "x" in want:
             store["x"] = np.array(x, dtype=np.float64)
-        for name, value in (("z", z), ("a", a)):
-            if name in self.want:
-                store[name] = _cols(np.asarray(value, dtype=np.float64), self.rows[l])
+        if "z" in want:
+            store["z"] = _cols(z, rows)
+        if "a" in want:
+            store["a"] = _cols(a, rows)
 
     def _loss(self, network, info):
         step = self.current
@@ -188,40 +195,29 @@ class Recorder:
             step["probabilities"] = np.array(network.output, dtype=np.float64)
 
     def _backward(self, network, l):
-        rows = self.rows[l]
-        store = self.current["layers"][l]
-        if self.vectorized:
-            layer = network.layers[l]
-            dL_da, da_dz, delta = layer.dL_da, layer.da_dz, layer.delta
-            W = network.parameters()[l][0]
-            # The errors this layer sends: neuron j sends delta_j * w_j to its predecessors.
-            sent = np.moveaxis(np.asarray(delta)[..., :, None] * W.T, -2, 0)
-        else:
-            neurons = network.layers[l]
-            dL_da = None if neurons[0].dL_da is None else \
-                np.stack([np.asarray(n.dL_da) for n in neurons], axis=-1)
-            da_dz = None if neurons[0].da_dz is None else \
-                np.stack([np.asarray(n.da_dz) for n in neurons], axis=-1)
-            delta = np.stack([np.asarray(n.delta) for n in neurons], axis=-1)
-            sent = None if neurons[0].to_predecessors is None else \
-                np.stack([n.to_predecessors for n in neurons])
-        for name, value in (("dL_da", dL_da), ("da_dz", da_dz), ("delta", delta)):
-            if name in self.want and value is not None:
-                store[name] = _cols(np.asarray(value, dtype=np.float64), rows)
-        if self.want & {"grad_weights", "grad_bias"}:
+        rows, store, want = self.rows[l], self.current["layers"][l], self.want
+        source = network.layers[l]        # a Layer, or a list of Neurons
+        for name in ("dL_da", "da_dz", "delta"):
+            if name in want or name == "delta" and self.keep_sent:
+                value = getattr(source, name) if self.vectorized else _gather(source, name)
+                if value is not None:
+                    store[name] = _cols(value, rows)
+        if self.keep_grad:
             store["grad"] = _take(network._grad_blocks[l], rows)
-        if "to_predecessors" in self.want and sent is not None:
-            store["sent"] = _take(sent, rows)
+        if self.keep_sent:
+            # Neuron j sends delta_j * w_j back. Keep the weights of this pass; the
+            # trace multiplies them out when asked (the product the engine computes).
+            store["w"] = _take(network._blocks[l], rows)
 
     def _update(self, network, info):
         optimizer = info["optimizer"]
         for l in self.rows:
             store = self.current["layers"][l]
             if info["phase"] == "before":
-                if self.want & {"weights_before", "bias_before"}:
+                if self.keep_before:
                     store["before"] = _take(network._blocks[l], self.rows[l])
             else:
-                if self.want & {"weights_after", "bias_after"}:
+                if self.keep_after:
                     store["after"] = _take(network._blocks[l], self.rows[l])
                 if "optimizer_state" in self.want:
                     for name, flat in optimizer.state.items():
@@ -237,15 +233,26 @@ def _block_slice(network, l):
     return slice(start, start + network._blocks[l].size)
 
 
+def _gather(neurons, name):
+    """One layer-level array of the neurons' values (None where the engine computed none)."""
+    values = [getattr(n, name) for n in neurons]
+    if values[0] is None:
+        return None
+    return np.array(values) if isinstance(values[0], float) else np.stack(values, axis=-1)
+
+
 def _cols(value, rows):
     """Keep the recorded neurons: the last axis of z, a, delta, ... (a copy)."""
-    return np.array(value, dtype=np.float64) if rows is None else value[..., rows]
+    if rows is None:
+        return np.array(value, dtype=np.float64)
+    return np.asarray(value, dtype=np.float64)[..., rows]
 
 
 def _take(value, rows):
     """Keep the recorded neurons: the first axis of parameter blocks and sent errors (a copy)."""
-    value = np.asarray(value, dtype=np.float64)
-    return value.copy() if rows is None else value[rows]
+    if rows is None:
+        return np.array(value, dtype=np.float64)
+    return np.asarray(value, dtype=np.float64)[rows]
 
 
 def _select_neurons(network, neurons):
@@ -268,5 +275,7 @@ def _as_step_filter(steps):
     if isinstance(steps, slice):
         start, stop, stride = steps.start or 0, steps.stop, steps.step or 1
         return lambda k: k >= start and (stop is None or k < stop) and (k - start) % stride == 0
+    if isinstance(steps, range):
+        return steps.__contains__                 # no set of a possibly huge range
     wanted = set(int(k) for k in steps)
     return wanted.__contains__

@@ -143,8 +143,11 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
                 xb, yb = X[index], Y[index]
             if recorder is not None:
                 recorder.record(network, "step", epoch=epoch, step=step, batch=index)
-            network._forward(xb)
-            value = network._loss_backward(yb, loss, to_inputs=recorder is not None)
+            # Overflow here is divergence, which the check below reports (a RuntimeWarning
+            # first would only get in its way, or replace it where warnings are errors).
+            with np.errstate(over="ignore", invalid="ignore"):
+                network._forward(xb)
+                value = network._loss_backward(yb, loss, to_inputs=False)   # nobody needs dL/dx
             if not (np.isfinite(value) and np.all(np.isfinite(network.flat_gradients))):
                 what = "loss" if not np.isfinite(value) else "gradient"
                 raise TrainingDiverged(
@@ -154,9 +157,10 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
                     f"now; e.g. lr={optimizer.lr / 10:g}) or gradient clipping.")
             optimizer.step(network)
         history.epochs.append(epoch)
-        _measure(network, history, "", X, Y, loss, metrics)
-        if validation_data is not None:
-            _measure(network, history, "val_", Xv, Yv, loss, metrics)
+        with np.errstate(over="ignore", invalid="ignore"):   # inf here: the next step says so
+            _measure(network, history, "", X, Y, loss, metrics)
+            if validation_data is not None:
+                _measure(network, history, "val_", Xv, Yv, loss, metrics)
         bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
     return history
 

@@ -1,0 +1,432 @@
+"""matplotlib plots of training and of a trace. Each returns the Figure and takes an optional ``ax``.
+
+matplotlib is imported inside the functions (never by the engine), with the Agg
+backend when there is no display, so the plots work on servers and in CI.
+"""
+import os
+import sys
+
+import numpy as np
+
+__all__ = ["loss_curve", "gradient_norms", "weight_trajectories", "decision_boundary",
+           "surface_comparison", "activations_plot"]
+
+
+def _pyplot():
+    """matplotlib.pyplot, switched to the Agg backend first when nothing could show a window."""
+    import matplotlib
+    if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND") \
+            and not _has_display():
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _has_display():
+    if "ipykernel" in sys.modules or sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _figure(ax, figsize):
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = _pyplot().subplots(figsize=figsize)
+    return fig, ax
+
+
+def _is_trace(obj):
+    return hasattr(obj, "steps") and hasattr(obj, "series")
+
+
+def _layer_index(t, layer):
+    """``"L2"`` or ``2`` -> 1 (0-based), or an error naming the layers."""
+    n_layers = len(t.sizes) - 1
+    try:
+        l = int(str(layer)[1:]) if str(layer).startswith("L") else int(layer)
+        if not 1 <= l <= n_layers:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise KeyError(f"No layer {layer!r}: the network has layers L1..L{n_layers} "
+                       f"(sizes {t.sizes}).") from None
+    return l - 1
+
+
+def _recorded(step, names):
+    return [n for n in names if n in step.forward]
+
+
+def loss_curve(source, ax=None, log=None):
+    """The loss over training: train (and validation) per epoch, or a trace's loss per step.
+
+    Parameters
+    ----------
+    source : History, Trace or dict
+        ``fit``'s History (``loss`` and ``val_loss`` per epoch), a Trace (the
+        loss of every recorded step), or a dict with ``"loss"`` (and ``"val_loss"``).
+    ax : matplotlib Axes, optional
+    log : bool, optional
+        Log-scale y axis; default when the loss spans more than a factor 50.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> h = nt.fit(nt.NeuralNetwork([2, 2, 1], seed=0), X, Y, epochs=3, progress=False)
+    >>> fig = nt.viz.loss_curve(h)
+    """
+    fig, ax = _figure(ax, (6, 4))
+    if _is_trace(source):
+        x, series = np.array(source.steps), {"loss per recorded step": source.series("loss")}
+        xlabel = "step"
+    else:
+        get = source.get if isinstance(source, dict) else (lambda k, d=None: getattr(source, k, d))
+        train = np.asarray(get("loss", []), dtype=float)
+        if train.size == 0:
+            raise ValueError("loss_curve: no loss values to plot (an empty History?).")
+        x = np.arange(1, len(train) + 1)
+        series = {"train": train}
+        val = np.asarray(get("val_loss", []) or [], dtype=float)
+        if val.size:
+            series["validation"] = val
+        xlabel = "epoch"
+    values = np.concatenate([v[np.isfinite(v)] for v in series.values()])
+    if log is None:
+        log = values.size > 0 and values.min() > 0 and values.max() / values.min() > 50
+    for label, y in series.items():
+        ax.plot(x[:len(y)], y, label=label, lw=1.5)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss")
+    ax.set_title("Loss during training")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def gradient_norms(t, ax=None):
+    """Size of each layer's gradient over the recorded steps, on a log scale.
+
+    For layer ``l`` and step ``k`` the curve shows ``||dL/dW_l||``, the norm of
+    every recorded weight and bias gradient of that layer. When the first
+    layers' curves sit far below the last one, the gradient is vanishing on its
+    way back (seed 003's lesson): the legend gives each layer's median.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     _ = nt.fit(net, X, Y, epochs=2, batch_size=1, progress=False)
+    >>> fig = nt.viz.gradient_norms(t)
+    """
+    if len(t) == 0:
+        raise ValueError("gradient_norms: the trace recorded no steps.")
+    fig, ax = _figure(ax, (6, 4))
+    names = t.node_names()
+    for l, layer in enumerate(names):
+        norms = []
+        for step in t:
+            total, seen = 0.0, False
+            for name in _recorded(step, layer):
+                b = step.backward[name]
+                if "grad_weights" in b:
+                    total += float(np.sum(np.square(b["grad_weights"])))
+                    seen = True
+                if "grad_bias" in b:
+                    total += float(b["grad_bias"]) ** 2
+                    seen = True
+            norms.append(np.sqrt(total) if seen and total > 0 else np.nan)
+        norms = np.array(norms)
+        if np.all(np.isnan(norms)):
+            continue
+        role = "output" if l == len(names) - 1 else ("first hidden" if l == 0 else "hidden")
+        median = np.nanmedian(norms)
+        ax.plot(t.steps, norms, lw=1, label=f"L{l + 1} ({role}), median {median:.2g}")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("||dL/dW|| of the layer")
+    ax.set_title("Gradient size per layer")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def weight_trajectories(t, names=None, ax=None, max_lines=30):
+    """Every weight (and bias) of the given neurons after each recorded update.
+
+    Parameters
+    ----------
+    t : Trace
+    names : list of str, optional
+        Neurons (``"L1.N0"``) or layers (``"L1"``); default every recorded neuron.
+    ax : matplotlib Axes, optional
+    max_lines : int, default=30
+        Draw at most this many curves (the title says when some were left out).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     _ = nt.fit(net, X, Y, epochs=2, batch_size=1, progress=False)
+    >>> fig = nt.viz.weight_trajectories(t, ["L2.N0"])
+    """
+    if len(t) == 0:
+        raise ValueError("weight_trajectories: the trace recorded no steps.")
+    first = t[t.steps[0]]
+    all_names = [n for layer in t.node_names() for n in layer]
+    if names is None:
+        names = _recorded(first, all_names)
+    else:
+        expanded = []
+        for name in ([names] if isinstance(names, str) else names):
+            if "." in name:
+                expanded.append(name)
+            else:
+                expanded += t.node_names()[_layer_index(t, name)]
+        names = expanded
+    fig, ax = _figure(ax, (6, 4))
+    curves = []
+    for name in names:
+        record = first.update[name]
+        which = "after" if "weights_after" in record else "before"
+        if f"weights_{which}" not in record:
+            raise KeyError(f"weight_trajectories: the trace did not record the weights of "
+                           f"{name} (quantities weights_after / weights_before).")
+        W = t.series(name, f"weights_{which}")
+        for i in range(W.shape[1]):
+            curves.append((f"{name}.w{i}", W[:, i]))
+        if f"bias_{which}" in record:
+            curves.append((f"{name}.b", t.series(name, f"bias_{which}")))
+    shown = curves[:max_lines]
+    for label, y in shown:
+        ax.plot(t.steps, y, lw=1, label=label, ls="--" if label.endswith(".b") else "-")
+    title = "Weights after each update"
+    if len(curves) > len(shown):
+        title += f" (first {len(shown)} of {len(curves)})"
+    ax.set_title(title)
+    ax.set_xlabel("step")
+    ax.set_ylabel("value")
+    ax.grid(True, alpha=0.3)
+    if len(shown) <= 12:
+        ax.legend(fontsize=8, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def _class_labels(y, n):
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return np.argmax(y, axis=1)
+    y = y.reshape(n)
+    if np.issubdtype(y.dtype, np.integer):
+        return y
+    return (y > 0.5).astype(int)
+
+
+def decision_boundary(network, X, y, ax=None, resolution=200, padding=0.5):
+    """What the network predicts over the plane of 2-D inputs, with the data on top.
+
+    One output: the colour is the output ``a`` from 0 to 1 and the black line is
+    ``a = 0.5``. Several outputs: the colour is the predicted class (argmax).
+
+    Parameters
+    ----------
+    network : NeuralNetwork or VectorizedNetwork
+        With 2 inputs.
+    X : ndarray of shape (n_samples, 2)
+    y : ndarray of shape (n_samples,), (n_samples, 1) or one-hot (n_samples, n_classes)
+    ax : matplotlib Axes, optional
+    resolution : int, default=200
+        Grid points per axis.
+    padding : float, default=0.5
+        Margin around the data.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> fig = nt.viz.decision_boundary(nt.NeuralNetwork([2, 2, 1], seed=0), X, Y)
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or network.sizes[0] != 2:
+        raise ValueError(f"decision_boundary needs 2-D inputs X of shape (n_samples, 2) and a "
+                         f"network with 2 inputs; got X of shape {X.shape} and a network "
+                         f"{network.sizes}.")
+    labels = _class_labels(y, len(X))
+    fig, ax = _figure(ax, (5, 4.5))
+    lo, hi = X.min(axis=0) - padding, X.max(axis=0) + padding
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
+                         np.linspace(lo[1], hi[1], resolution))
+    out = np.asarray(network.predict(np.column_stack([xx.ravel(), yy.ravel()])))
+    out = out.reshape(len(xx.ravel()), -1)
+    if out.shape[1] == 1:
+        p = out[:, 0].reshape(xx.shape)
+        filled = ax.contourf(xx, yy, p, levels=np.linspace(min(0.0, p.min()), max(1.0, p.max()),
+                                                           21), cmap="RdBu_r", alpha=0.8)
+        fig.colorbar(filled, ax=ax, label="network output a")
+        if p.min() < 0.5 < p.max():
+            ax.contour(xx, yy, p, levels=[0.5], colors="k", linewidths=1.5)
+        title = "Decision boundary (a = 0.5)"
+        colors = np.where(labels > 0, "#b2182b", "#2166ac")
+    else:
+        cls = np.argmax(out, axis=1).reshape(xx.shape)
+        n_classes = max(out.shape[1], int(labels.max()) + 1)
+        ax.contourf(xx, yy, cls, levels=np.arange(n_classes + 1) - 0.5, cmap="tab10",
+                    vmin=0, vmax=9, alpha=0.35)
+        title = "Decision regions (argmax of the outputs)"
+        import matplotlib
+        colors = [matplotlib.colormaps["tab10"](int(c) % 10) for c in labels]
+    ax.scatter(X[:, 0], X[:, 1], c=colors, edgecolors="k", s=60, zorder=3)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_xlabel("$x_0$")
+    ax.set_ylabel("$x_1$")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def surface_comparison(network, true_function=None, X_train=None, Y_train=None, n=40, ax=None):
+    """The true surface and the network's, as contour plots side by side (seed 003).
+
+    Parameters
+    ----------
+    network : NeuralNetwork or VectorizedNetwork
+        With 2 inputs and 1 output.
+    true_function : callable, optional
+        ``f(X)`` for ``X`` of shape (m, 2), returning (m,) or (m, 1). Default:
+        seed 003's quadratic ``y = (x1² + x2²) / 2`` on the scale of
+        :func:`neurotrace.datasets.quadratic`.
+    X_train, Y_train : ndarray, optional
+        Training points, drawn on the left panel.
+    n : int, default=40
+        Grid points per axis over [-1, 1]².
+    ax : pair of matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> fig = nt.viz.surface_comparison(nt.NeuralNetwork([2, 4, 1], seed=0))
+    """
+    from .. import datasets
+    if network.sizes[0] != 2 or network.sizes[-1] != 1:
+        raise ValueError(f"surface_comparison needs a network with 2 inputs and 1 output; "
+                         f"got {network.sizes}.")
+    xx, yy, X_grid, Y_grid = datasets.quadratic_grid(n)
+    title = "True: $y = (x_1^2 + x_2^2)/2$"
+    if true_function is not None:
+        Y_grid = np.asarray(true_function(X_grid), dtype=float)
+        title = "True function"
+    true = Y_grid.reshape(xx.shape)
+    learned = np.asarray(network.predict(X_grid), dtype=float).reshape(xx.shape)
+    if ax is None:
+        fig, axes = _pyplot().subplots(1, 2, figsize=(10, 4.2), sharey=True)
+    else:
+        axes = list(ax)
+        fig = axes[0].figure
+    lo, hi = min(true.min(), learned.min()), max(true.max(), learned.max())
+    levels = np.linspace(lo, hi if hi > lo else lo + 1, 21)
+    filled = axes[0].contourf(xx, yy, true, levels=levels, cmap="viridis")
+    axes[1].contourf(xx, yy, learned, levels=levels, cmap="viridis")
+    if X_train is not None:
+        X_train = np.asarray(X_train, dtype=float)
+        c = None if Y_train is None else np.asarray(Y_train, dtype=float).reshape(-1)
+        axes[0].scatter(X_train[:, 0], X_train[:, 1], c=c, cmap="viridis", vmin=levels[0],
+                        vmax=levels[-1], edgecolors="w", s=40, label="training points")
+        axes[0].legend(loc="lower left", fontsize=8)
+    rmse = float(np.sqrt(np.mean((true - learned) ** 2)))
+    axes[0].set_title(title)
+    axes[1].set_title(f"Learned by the network (RMS error {rmse:.3g})")
+    for a in axes:
+        a.set_xlabel("$x_1$")
+        a.set_aspect("equal")
+    axes[0].set_ylabel("$x_2$")
+    fig.colorbar(filled, ax=list(axes), label="y")
+    return fig
+
+
+def activations_plot(t, layer, ax=None, quantity="a"):
+    """Each neuron's activation (or ``z``, ``delta``, ...) of one layer, step by step.
+
+    For batch steps the curve is the mean over the batch's samples.
+
+    Parameters
+    ----------
+    t : Trace
+    layer : str or int
+        ``"L1"`` or ``1``.
+    ax : matplotlib Axes, optional
+    quantity : str, default="a"
+        A per-neuron scalar: ``z``, ``a``, ``dL_da``, ``da_dz`` or ``delta``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     _ = nt.fit(net, X, Y, epochs=2, batch_size=1, progress=False)
+    >>> fig = nt.viz.activations_plot(t, "L1")
+    """
+    if quantity not in ("z", "a", "dL_da", "da_dz", "delta"):
+        raise ValueError(f"The 'quantity' parameter of activations_plot must be one of "
+                         f"['z', 'a', 'dL_da', 'da_dz', 'delta']. Got {quantity!r} instead.")
+    if len(t) == 0:
+        raise ValueError("activations_plot: the trace recorded no steps.")
+    l = _layer_index(t, layer)
+    fig, ax = _figure(ax, (6, 4))
+    batch = False
+    names = _recorded(t[t.steps[0]], t.node_names()[l])
+    for name in names:
+        values = []
+        for step in t:
+            record = step.record(name)
+            if quantity not in record:
+                raise KeyError(f"activations_plot: {quantity!r} was not recorded for {name} at "
+                               f"step {step.id}.")
+            v = np.asarray(record[quantity], dtype=float)
+            batch = batch or v.ndim > 0
+            values.append(float(np.mean(v)))
+        ax.plot(t.steps, values, lw=1, marker="." if len(values) <= 50 else None, label=name)
+    what = {"a": "activation a", "z": "z", "dL_da": "dL/da", "da_dz": "f'(z)",
+            "delta": "delta"}[quantity]
+    ax.set_title(f"{what} of the neurons of L{l + 1} ({t.activation_names[l]})"
+                 + (", batch mean" if batch else ""))
+    ax.set_xlabel("step")
+    ax.set_ylabel(what)
+    ax.grid(True, alpha=0.3)
+    if len(names) <= 12:
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
