@@ -8,12 +8,14 @@
 from . import activations, datasets, losses
 from .activations import Activation
 from .gradcheck import gradcheck, numerical_gradients
+from .io import load
 from .layer import Layer, VectorizedNetwork
 from .losses import Loss
 from .network import NeuralNetwork
 from .neuron import Neuron
 from .trace import Step, Trace
 from .tracer import trace
+from . import viz  # noqa: E402  (pictures; the engine never imports it)
 from .optimizers import SGD, Adam, Optimizer
 from .training import History, TrainingDiverged, accuracy, fit
 
@@ -22,5 +24,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Activation", "Adam", "History", "Layer", "Loss", "NeuralNetwork", "Neuron", "Optimizer",
     "SGD", "Step", "Trace", "TrainingDiverged", "VectorizedNetwork",
-    "accuracy", "activations", "datasets", "fit", "gradcheck", "losses", "numerical_gradients", "trace",
+    "accuracy", "activations", "datasets", "fit", "gradcheck", "losses", "load", "numerical_gradients", "trace", "viz",
 ]

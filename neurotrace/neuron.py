@@ -110,7 +110,8 @@ class Neuron:
     def forward(self, x):
         """``a = f(x @ weights + bias)``: a float for one sample, ``(n_samples,)`` for a batch."""
         x = check_inputs(x, self.n_inputs, self.name)
-        return self._forward_one(x) if x.ndim == 1 else self._forward_batch(x)
+        # float(): relu's a is numpy's float64 on this path; one sample gives a plain float.
+        return float(self._forward_one(x)) if x.ndim == 1 else self._forward_batch(x)
 
     def _forward_one(self, x):
         """One sample: z and a are single floats (the math module is fastest on them)."""

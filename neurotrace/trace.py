@@ -41,9 +41,10 @@ class Trace:
         self._steps = {}
 
     # --- filled in by the recorder ------------------------------------------------------
-    def _add(self, step):
+    def _add(self, step, shared_ids=()):
+        """Keep ``step``; return the bytes it adds (arrays in ``shared_ids`` are counted already)."""
         self._steps[step["id"]] = step
-        return _nbytes(step)
+        return _nbytes([step], set(shared_ids))
 
     def _note_skipped(self, step_id):
         self.skipped += 1
@@ -53,7 +54,7 @@ class Trace:
         for k in [k for k in self._steps if k % every]:
             del self._steps[k]
             self.skipped += 1
-        return sum(_nbytes(s) for s in self._steps.values())
+        return _nbytes(self._steps.values())
 
     # --- query ----------------------------------------------------------------------------
     @property
@@ -77,7 +78,7 @@ class Trace:
     @property
     def nbytes(self):
         """Memory held by the recorded arrays."""
-        return sum(_nbytes(s) for s in self._steps.values())
+        return _nbytes(self._steps.values())
 
     def node_names(self):
         return [[f"L{l}.N{j}" for j in range(n)] for l, n in enumerate(self.sizes[1:], start=1)]
@@ -360,26 +361,34 @@ class _Record(dict):
 
 
 def _forward(step, store, l, row):
-    out = {}
-    if "x" in store:
+    # The recorder may keep more than was asked for (to multiply gradients out): show only that.
+    out, shown = {}, step.trace.quantities
+    if "x" in store and "x" in shown:
         out["x"] = store["x"]
     for q in ("z", "a"):
-        if q in store:
+        if q in store and q in shown:
             out[q] = _scalar(store[q][..., row])
     return out
 
 
 def _backward(step, store, l, row):
-    out = {}
+    out, shown = {}, step.trace.quantities
     for q in ("dL_da", "da_dz", "delta"):
-        if q in store:
+        if q in store and q in shown:
             out[q] = _scalar(store[q][..., row])
     if "grad" in store:
         if "grad_weights" in step.trace.quantities:
             out["grad_weights"] = store["grad"][row, :-1]
         if "grad_bias" in step.trace.quantities:
             out["grad_bias"] = float(store["grad"][row, -1])
-    if "w" in store and "delta" in store:
+    elif "delta" in store and "x" in store and store["x"].ndim == 1:
+        # One sample: dL/dw = delta * x and dL/db = delta, multiplied out here.
+        delta = store["delta"][row]
+        if "grad_weights" in step.trace.quantities:
+            out["grad_weights"] = store["x"] * delta
+        if "grad_bias" in step.trace.quantities:
+            out["grad_bias"] = float(delta)
+    if "w" in store and "delta" in store and "to_predecessors" in shown:
         names = [f"x{i}" for i in range(step.trace.sizes[0])] if l == 0 else \
             [f"L{l}.N{i}" for i in range(step.trace.sizes[l])]
         # The error this neuron sent to each predecessor i: delta * w_i (per sample).
@@ -407,9 +416,18 @@ def _scalar(value):
     return float(value) if np.ndim(value) == 0 else value
 
 
-def _nbytes(step):
-    total = sum(a.nbytes for store in step["layers"].values() for a in store.values())
-    return total + sum(v.nbytes for v in step.values() if isinstance(v, np.ndarray))
+def _nbytes(steps, seen=None):
+    """Memory held by the steps' arrays, each array counted once (steps share some)."""
+    seen = set() if seen is None else seen
+    total = 0
+    for step in steps:
+        arrays = [a for store in step["layers"].values() for a in store.values()]
+        arrays += [v for v in step.values() if isinstance(v, np.ndarray)]
+        for a in arrays:
+            if id(a) not in seen:
+                seen.add(id(a))
+                total += a.nbytes
+    return total
 
 
 def _json_default(value):

@@ -23,7 +23,7 @@ import warnings
 
 import numpy as np
 
-from .layer import VectorizedNetwork
+from .layer import Layer, VectorizedNetwork
 from .trace import QUANTITIES, Trace
 
 __all__ = ["trace", "DEFAULT_MAX_BYTES"]
@@ -107,6 +107,8 @@ class Recorder:
         self.current = None          # the step being recorded (a dict), or None if skipped
         self.open = False            # a "step" event opened a step that has no forward yet
         self.bytes = 0
+        self.last_block = {}         # per layer, the last parameter block copied (shared)
+        self.previous_ids = set()    # arrays of the last step (a later step may share them)
 
     # --- the one hook the engine calls ----------------------------------------------------
     def record(self, network, event, layer=None, **info):
@@ -149,7 +151,8 @@ class Recorder:
         """Hand the finished step to the trace; thin the trace when over the cap."""
         if self.current is None:
             return
-        self.bytes += self.trace._add(self.current)
+        self.bytes += self.trace._add(self.current, self.previous_ids)
+        self.previous_ids = _array_ids(self.current)
         self.current = None
         if self.bytes > self.max_bytes:
             self.every *= 2
@@ -176,7 +179,7 @@ class Recorder:
             x = neurons[0].x
             z = _gather(neurons, "z") if "z" in want else None
             a = _gather(neurons, "a") if "a" in want else None
-        if "x" in want:
+        if "x" in want or self.keep_grad:
             store["x"] = np.array(x, dtype=np.float64)
         if "z" in want:
             store["z"] = _cols(z, rows)
@@ -199,15 +202,34 @@ class Recorder:
         source = network.layers[l]        # a Layer, or a list of Neurons
         for name in ("dL_da", "da_dz", "delta"):
             if name in want or name == "delta" and self.keep_sent:
-                value = getattr(source, name) if self.vectorized else _gather(source, name)
+                value = _value(network, l, name)
                 if value is not None:
                     store[name] = _cols(value, rows)
         if self.keep_grad:
-            store["grad"] = _take(network._grad_blocks[l], rows)
+            if network.output.ndim == 1:
+                # One sample: dL/dw = delta * x and dL/db = delta, products of numbers kept
+                # already; the trace multiplies them out when asked, as the engine does.
+                store.setdefault("delta", _cols(_value(network, l, "delta"), rows))
+            else:
+                store["grad"] = _take(network._grad_blocks[l], rows)
         if self.keep_sent:
             # Neuron j sends delta_j * w_j back. Keep the weights of this pass; the
             # trace multiplies them out when asked (the product the engine computes).
-            store["w"] = _take(network._blocks[l], rows)
+            store["w"] = self._parameters(network, l)
+
+    def _parameters(self, network, l, changed=False):
+        """A copy of layer ``l``'s parameter block, shared with the last copy when equal.
+
+        The weights of a forward pass, the weights before the update and, for the
+        next step, the weights after it are usually the same numbers: one copy.
+        """
+        rows, block, last = self.rows[l], network._blocks[l], self.last_block.get(l)
+        if rows is not None:
+            return _take(block, rows)
+        if not changed and last is not None and np.array_equal(last, block):
+            return last
+        self.last_block[l] = copy = np.array(block, dtype=np.float64)
+        return copy
 
     def _update(self, network, info):
         optimizer = info["optimizer"]
@@ -215,10 +237,10 @@ class Recorder:
             store = self.current["layers"][l]
             if info["phase"] == "before":
                 if self.keep_before:
-                    store["before"] = _take(network._blocks[l], self.rows[l])
+                    store["before"] = self._parameters(network, l)
             else:
                 if self.keep_after:
-                    store["after"] = _take(network._blocks[l], self.rows[l])
+                    store["after"] = self._parameters(network, l, changed=True)
                 if "optimizer_state" in self.want:
                     for name, flat in optimizer.state.items():
                         block = flat[_block_slice(network, l)].reshape(network._blocks[l].shape)
@@ -228,9 +250,19 @@ class Recorder:
                                          "steps": optimizer.steps, "clip": optimizer.last_clip}
 
 
+def _array_ids(step):
+    return {id(a) for store in step["layers"].values() for a in store.values()}
+
+
 def _block_slice(network, l):
     start = sum(b.size for b in network._blocks[:l])
     return slice(start, start + network._blocks[l].size)
+
+
+def _value(network, l, name):
+    """Layer ``l``'s ``dL_da``, ``da_dz`` or ``delta`` as one array (or None)."""
+    source = network.layers[l]
+    return getattr(source, name) if isinstance(source, Layer) else _gather(source, name)
 
 
 def _gather(neurons, name):

@@ -293,6 +293,7 @@ def _snapshot_from_trace(t, step, sample):
                 snap["x"] = np.asarray(pick(fwd["x"]), dtype=float)
             snap["neurons"][name] = {
                 "z": pick(fwd.get("z")), "a": pick(fwd.get("a")), "delta": pick(bwd.get("delta")),
+                "dL_da": pick(bwd.get("dL_da")),
                 "w": upd.get("weights_before"), "b": upd.get("bias_before"),
                 "gw": bwd.get("grad_weights"), "gb": bwd.get("grad_bias")}
     if not any(n["w"] is not None for n in snap["neurons"].values()):
@@ -330,7 +331,10 @@ def _snapshot_from_network(net, sample):
             else:
                 z, a, delta = layer[j].z, layer[j].a, layer[j].delta
             have_backward = have_backward or delta is not None
+            dL_da = (layer.dL_da[..., j] if vectorized and layer.dL_da is not None
+                     else None if vectorized else layer[j].dL_da)
             snap["neurons"][name] = {"z": pick(z), "a": pick(a), "delta": pick(delta),
+                                     "dL_da": pick(dL_da),
                                      "w": np.array(W[:, j]), "b": float(b[j]),
                                      "gw": None if delta is None else np.array(gW[:, j]),
                                      "gb": None if delta is None else float(gb[j])}
@@ -478,13 +482,12 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
     if grid:
         cols = math.ceil(math.sqrt(sizes[0]))
         rows = math.ceil(sizes[0] / cols)
-        notes.append(f"the {sizes[0]} inputs drawn as a {rows}x{cols} grid (darker = larger)")
-    if notes:
-        caption.append("; ".join(notes))
+        notes.append(f"the {sizes[0]} inputs drawn as one {rows}x{cols} grid (darker = larger)")
+    caption += notes
     caption.append("blue > 0, red < 0; width ~ |" + ("dL/dw" if show == "gradients" else "w")
                    + "|")
     g.attr(rankdir="LR", label="\\n".join(caption), labelloc="t", fontname=FONT,
-           fontsize="12", nodesep="0.15", ranksep="1.2", splines="line")
+           fontsize="12", nodesep="0.25" if max(sizes) <= 12 else "0.06", ranksep="1.4")
     g.attr("node", fontname=FONT, fontsize="10")
     g.attr("edge", fontname=FONT, fontsize="8", arrowsize="0.5")
 
@@ -501,6 +504,7 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
                          style="filled", fillcolor="#f0f0f0", tooltip=f"input x{i}")
 
     # Neurons, one rank per layer.
+    big = max(sizes) > 12
     for l, n_out in enumerate(sizes[1:]):
         compact = n_out > 12
         with g.subgraph(name=f"L{l + 1}") as sub:
@@ -513,18 +517,22 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
                     continue
                 parts = []
                 if values:
-                    parts += [f"z {f(n['z'])}", f"a {f(n['a'])}"]
+                    parts += [f"z = {f(n['z'])}", f"a = {f(n['a'])}"]
                 if grads:
-                    parts.append(f"δ {f(n['delta'])}")
+                    parts.append(f"δ = {f(n['delta'])}")
                 if values and n["b"] is not None and not compact:
-                    parts.append(f"b {f(n['b'])}")
+                    parts.append(f"b = {f(n['b'])}")
                 sep = "  " if compact else "\\n"
                 label = f"{name}{sep}" + sep.join(parts)
                 tip = (f"{name} ({acts[l]}): z={f(n['z'])} a={f(n['a'])} δ={f(n['delta'])} "
                        f"b={f(n['b'])} dL/db={f(n['gb'])}")
+                small = {"fontsize": "8", "height": "0.2", "margin": "0.04,0.02"} if compact else {}
                 sub.node(name, label, shape="box", style="rounded,filled",
                          fillcolor="#fff5e0" if l < len(sizes) - 2 else "#e8f4e8",
-                         tooltip=tip)
+                         tooltip=tip, **small)
+            if big:   # keep N0, N1, ... in order from top to bottom
+                for j in range(n_out - 1):
+                    sub.edge(f"L{l + 1}.N{j}", f"L{l + 1}.N{j + 1}", style="invis")
 
     # Weight edges.
     for l, layer in enumerate(edges):
@@ -540,11 +548,13 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
                 w = None if n is None or n["w"] is None else float(n["w"][i])
                 gw = None if n is None or n["gw"] is None else float(n["gw"][i])
                 key = gw if show == "gradients" else w
-                tail = f"inputs:x{i}" if (l == 0 and grid) else preds[i]
-                attrs = {"color": _sign_color(key),
+                tail = f"inputs:x{i}:e" if (l == 0 and grid) else preds[i]
+                color = _sign_color(key) + ("99" if big else "")   # translucent when crowded
+                attrs = {"color": color,
                          "tooltip": f"{preds[i]} -> L{l + 1}.N{j}: w={f(w)} dL/dw={f(gw)}"}
                 if key is not None and biggest > 0:
-                    attrs["penwidth"] = f"{0.6 + 3.4 * abs(key) / biggest:.2f}"
+                    low, high = (0.4, 2.0) if big else (0.6, 4.0)
+                    attrs["penwidth"] = f"{low + (high - low) * abs(key) / biggest:.2f}"
                 if with_labels:
                     text = []
                     if values:
@@ -552,7 +562,7 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
                     if grads:
                         text.append(f"dL/dw {f(gw)}")
                     attrs["label"] = "\\n".join(text)
-                    attrs["fontcolor"] = attrs["color"]
+                    attrs["fontcolor"] = _sign_color(key)
                 g.edge(tail, f"L{l + 1}.N{j}", **attrs)
 
     # The loss.
@@ -563,7 +573,12 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
         g.node("loss", label, shape="doubleoctagon", style="filled", fillcolor="#fde0dd",
                tooltip="the loss of this step")
         for j in range(sizes[-1]):
-            g.edge(f"L{len(sizes) - 1}.N{j}", "loss", color="#999999", style="dashed")
+            name = f"L{len(sizes) - 1}.N{j}"
+            n = snap["neurons"].get(name) or {}
+            attrs = {}
+            if grads and with_labels and n.get("dL_da") is not None:
+                attrs = {"label": f"dL/da {f(n['dL_da'])}", "fontcolor": "#666666"}
+            g.edge(name, "loss", color="#999999", style="dashed", **attrs)
     return g
 
 
@@ -585,7 +600,7 @@ def _grid_label(x, n, digits):
             shade = 255 if x is None else int(round(255 * (1 - (x[i] - lo) / span)))
             title = f"x{i}" if x is None else f"x{i} = {_fmt(x[i], digits)}"
             row.append(f'<TD PORT="x{i}" BGCOLOR="#{shade:02x}{shade:02x}{shade:02x}" '
-                       f'WIDTH="14" HEIGHT="14" FIXEDSIZE="TRUE" TITLE="{_html(title)}"></TD>')
+                       f'WIDTH="24" HEIGHT="24" FIXEDSIZE="TRUE" TITLE="{_html(title)}"></TD>')
         cells.append("<TR>" + "".join(row) + "</TR>")
     return ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="0">'
             + "".join(cells) + "</TABLE>>")

@@ -56,7 +56,7 @@ def _recorded(step, names):
     return [n for n in names if n in step.forward]
 
 
-def loss_curve(source, ax=None, log=None):
+def loss_curve(source, ax=None, log=None, ylabel="loss"):
     """The loss over training: train (and validation) per epoch, or a trace's loss per step.
 
     Parameters
@@ -67,6 +67,8 @@ def loss_curve(source, ax=None, log=None):
     ax : matplotlib Axes, optional
     log : bool, optional
         Log-scale y axis; default when the loss spans more than a factor 50.
+    ylabel : str, default="loss"
+        E.g. the loss's name and formula.
 
     Returns
     -------
@@ -102,7 +104,7 @@ def loss_curve(source, ax=None, log=None):
     if log:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("loss")
+    ax.set_ylabel(ylabel)
     ax.set_title("Loss during training")
     ax.grid(True, alpha=0.3)
     ax.legend()
@@ -290,7 +292,12 @@ def decision_boundary(network, X, y, ax=None, resolution=200, padding=0.5):
         if p.min() < 0.5 < p.max():
             ax.contour(xx, yy, p, levels=[0.5], colors="k", linewidths=1.5)
         title = "Decision boundary (a = 0.5)"
-        colors = np.where(labels > 0, "#b2182b", "#2166ac")
+        for value, color, marker in ((0, "#2166ac", "o"), (1, "#b2182b", "^")):
+            mine = labels == value
+            if np.any(mine):
+                ax.scatter(X[mine, 0], X[mine, 1], c=color, marker=marker, edgecolors="w",
+                           linewidths=1.5, s=90, zorder=3, label=f"y = {value}")
+        ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
     else:
         cls = np.argmax(out, axis=1).reshape(xx.shape)
         n_classes = max(out.shape[1], int(labels.max()) + 1)
@@ -299,7 +306,7 @@ def decision_boundary(network, X, y, ax=None, resolution=200, padding=0.5):
         title = "Decision regions (argmax of the outputs)"
         import matplotlib
         colors = [matplotlib.colormaps["tab10"](int(c) % 10) for c in labels]
-    ax.scatter(X[:, 0], X[:, 1], c=colors, edgecolors="k", s=60, zorder=3)
+        ax.scatter(X[:, 0], X[:, 1], c=colors, edgecolors="k", s=40, zorder=3)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_xlabel("$x_0$")

@@ -1,0 +1,136 @@
+"""The demo: train seed 003's XOR network with a trace and write its pictures to a folder.
+
+Run it with ``neurotrace demo --out demo_output`` (or ``python -m neurotrace demo``).
+It trains a 2-2-1 sigmoid network on XOR one sample per step (SGD, lr 0.5, the
+``sse`` loss, no shuffling, as seed 003 does), records the first and the last
+epoch, and writes: the network graph at the first and the last step, one hidden
+neuron's computation graph, the loss curve, the decision boundary and the chain
+rule for one weight.
+"""
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["run", "DEFAULT_EPOCHS", "CI_EPOCHS"]
+
+DEFAULT_EPOCHS = 5000
+CI_EPOCHS = 2000          # in CI ("CI" in os.environ): fewer epochs, every file still written
+SEED = 2                  # a seed whose uniform(-1, 1) start converges (some get stuck at 0.5)
+NEURON, WEIGHT = "L1.N0", "w0"
+
+
+def run(out="demo_output", epochs=None, seed=SEED, print=print):
+    """Train, trace, draw; return ``{"files": [...], "predictions": ..., ...}``.
+
+    Parameters
+    ----------
+    out : str or Path, default="demo_output"
+        The folder to write to (created if needed).
+    epochs : int, optional
+        Default 5000, or 2000 when the ``CI`` environment variable is set.
+    seed : int, default=2
+        Seeds the uniform(-1, 1) initial weights.
+    print : callable, default=print
+        Where the report goes (``lambda *a: None`` for silence).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> result = run(tempfile.mkdtemp(), epochs=10, print=lambda *a: None)
+    >>> sorted(result)
+    ['epochs', 'files', 'predictions', 'rendered', 'total_squared_error']
+    """
+    import neurotrace as nt
+    from . import viz
+    from .viz.plots import _pyplot
+
+    if epochs is None:
+        epochs = CI_EPOCHS if "CI" in os.environ else DEFAULT_EPOCHS
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"The 'epochs' parameter of the demo must be a positive integer. "
+                         f"Got {epochs!r} instead.")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    X, Y = nt.datasets.xor()
+    n_steps = epochs * len(X)
+    first, last = 0, n_steps - 1
+    keep = sorted(set(range(len(X))) | set(range(n_steps - len(X), n_steps)))
+
+    # Train seed 003's network, recording the first and the last epoch.
+    net = nt.NeuralNetwork([2, 2, 1], activation="sigmoid", init="uniform", seed=seed)
+    start = time.perf_counter()
+    with nt.trace(net, steps=keep) as t:
+        history = nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=epochs,
+                         batch_size=1, shuffle=False, progress=False)
+    seconds = time.perf_counter() - start
+    predictions = net.predict(X)[:, 0]
+    total_error = float(np.sum((Y[:, 0] - predictions) ** 2))   # seed 003's "Total Error"
+
+    # The pictures. Graphs: DOT always; SVG and PNG when Graphviz's dot is installed.
+    files, rendered, missing = [], True, None
+    graphs = [
+        ("network_first", viz.network_graph(t, step=first, show="both"),
+         f"the network at step {first}: z, a, δ on the neurons, w and dL/dw on the edges"),
+        ("network_last", viz.network_graph(t, step=last, show="both"),
+         f"the same at the last step, {last}"),
+        (f"neuron_{NEURON}", viz.neuron_graph(t, NEURON, step=last),
+         f"hidden neuron {NEURON}'s arithmetic at step {last}, value and gradient per box"),
+    ]
+    descriptions = {}
+    for stem, graph, what in graphs:
+        try:
+            written = viz.render(graph, out / stem, format=["svg", "png"])
+        except viz.GraphvizNotFound as error:
+            written, rendered, missing = [out / f"{stem}.dot"], False, error
+        files += written
+        descriptions[stem] = (written, what)
+
+    plt = _pyplot()
+    for stem, figure, what in [
+            ("loss_curve", viz.loss_curve(history, ylabel="sse loss ½Σ(y - a)²"), "the sse loss after every epoch"),
+            ("decision_boundary", viz.decision_boundary(net, X, Y),
+             "the network's output over the plane; black line: a = 0.5")]:
+        path = out / f"{stem}.png"
+        figure.savefig(path, dpi=100)
+        plt.close(figure)
+        files.append(path)
+        descriptions[stem] = ([path], what)
+
+    # The chain rule for one weight, with the recorded numbers.
+    text = t.explain(NEURON, WEIGHT, step=last, format="text")
+    markdown = t.explain(NEURON, WEIGHT, step=last, format="markdown")
+    used = float(t[last].backward[NEURON]["grad_weights"][int(WEIGHT[1:])])
+    heading = (f"Chain rule for {WEIGHT} of {NEURON} at step {last} (epoch {epochs - 1}, "
+               f"input {X[-1].astype(int).tolist()})")
+    stem = f"explain_{NEURON}_{WEIGHT}"
+    (out / f"{stem}.txt").write_text(f"{heading}\n\n{text}\n\ngradient used by the update: "
+                                     f"{used:.6g}\n", encoding="utf-8")
+    (out / f"{stem}.md").write_text(
+        f"# {heading}\n\n" + "\n\n".join(markdown.splitlines())
+        + f"\n\nThe gradient the update used: `{used:.6g}`.\n", encoding="utf-8")
+    files += [out / f"{stem}.txt", out / f"{stem}.md"]
+    descriptions[stem] = ([out / f"{stem}.txt", out / f"{stem}.md"],
+                          f"dL/d{WEIGHT} of {NEURON} written out with the recorded numbers")
+
+    # The report.
+    print(f"neurotrace demo: seed 003's XOR network (2-2-1, sigmoid), one sample per step")
+    print(f"  trained {epochs} epochs = {n_steps} steps (SGD lr 0.5, sse loss, uniform init, "
+          f"seed {seed}) in {seconds:.1f} s; traced the first and last epoch ({len(t)} steps)")
+    print(f"  total squared error Σ(y - a)²: "
+          f"{2 * history.loss[0]:.4f} after epoch 1 -> {total_error:.4f} after epoch {epochs}")
+    print("  predictions: " + "   ".join(f"{x.astype(int).tolist()} -> {p:.3f}"
+                                         for x, p in zip(X, predictions))
+          + "   (XOR: 0 1 1 0)")
+    print(f"  {text.splitlines()[0].split(' = ')[0]} of {NEURON} at step {last} = "
+          f"{text.value:.4g}, the gradient the update used ({used:.4g})")
+    print(f"wrote {len(files)} files to {out}{os.sep}:")
+    for stem, (written, what) in descriptions.items():
+        suffixes = ",".join(p.suffix[1:] for p in written)
+        name = f"{stem}.{{{suffixes}}}" if len(written) > 1 else written[0].name
+        print(f"  {name:<34} {what}")
+    if not rendered:
+        print(f"  note: only DOT source for the graphs: {missing}")
+    return {"files": [str(p) for p in files], "predictions": predictions,
+            "total_squared_error": total_error, "epochs": epochs, "rendered": rendered}
