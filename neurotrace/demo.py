@@ -13,12 +13,34 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["run", "DEFAULT_EPOCHS", "CI_EPOCHS"]
+__all__ = ["run", "train_xor", "DEFAULT_EPOCHS", "CI_EPOCHS"]
 
 DEFAULT_EPOCHS = 5000
 CI_EPOCHS = 2000          # in CI ("CI" in os.environ): fewer epochs, every file still written
 SEED = 2                  # a seed whose uniform(-1, 1) start converges (some get stuck at 0.5)
 NEURON, WEIGHT = "L1.N0", "w0"
+
+
+def train_xor(epochs=DEFAULT_EPOCHS, seed=SEED):
+    """Seed 003's XOR network trained as seed 003 does, with its first and last epoch traced.
+
+    Returns ``(network, history, trace, (X, Y))``.
+
+    Examples
+    --------
+    >>> net, history, t, (X, Y) = train_xor(epochs=3)
+    >>> t.steps
+    [0, 1, 2, 3, 8, 9, 10, 11]
+    """
+    import neurotrace as nt
+    X, Y = nt.datasets.xor()
+    n_steps = epochs * len(X)
+    keep = sorted(set(range(len(X))) | set(range(n_steps - len(X), n_steps)))
+    net = nt.NeuralNetwork([2, 2, 1], activation="sigmoid", init="uniform", seed=seed)
+    with nt.trace(net, steps=keep) as t:
+        history = nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=epochs,
+                         batch_size=1, shuffle=False, progress=False)
+    return net, history, t, (X, Y)
 
 
 def run(out="demo_output", epochs=None, seed=SEED, print=print):
@@ -42,7 +64,6 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
     >>> sorted(result)
     ['epochs', 'files', 'predictions', 'rendered', 'total_squared_error']
     """
-    import neurotrace as nt
     from . import viz
     from .viz.plots import _pyplot
 
@@ -53,18 +74,11 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
                          f"Got {epochs!r} instead.")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    X, Y = nt.datasets.xor()
+    start = time.perf_counter()
+    net, history, t, (X, Y) = train_xor(epochs, seed)
+    seconds = time.perf_counter() - start
     n_steps = epochs * len(X)
     first, last = 0, n_steps - 1
-    keep = sorted(set(range(len(X))) | set(range(n_steps - len(X), n_steps)))
-
-    # Train seed 003's network, recording the first and the last epoch.
-    net = nt.NeuralNetwork([2, 2, 1], activation="sigmoid", init="uniform", seed=seed)
-    start = time.perf_counter()
-    with nt.trace(net, steps=keep) as t:
-        history = nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=epochs,
-                         batch_size=1, shuffle=False, progress=False)
-    seconds = time.perf_counter() - start
     predictions = net.predict(X)[:, 0]
     total_error = float(np.sum((Y[:, 0] - predictions) ** 2))   # seed 003's "Total Error"
 
@@ -89,7 +103,8 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
 
     plt = _pyplot()
     for stem, figure, what in [
-            ("loss_curve", viz.loss_curve(history, ylabel="sse loss ½Σ(y - a)²"), "the sse loss after every epoch"),
+            ("loss_curve", viz.loss_curve(history, ylabel="sse loss ½Σ(y - a)²"),
+             "the sse loss after every epoch"),
             ("decision_boundary", viz.decision_boundary(net, X, Y),
              "the network's output over the plane; black line: a = 0.5")]:
         path = out / f"{stem}.png"

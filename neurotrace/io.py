@@ -338,7 +338,7 @@ def _build_network(path, meta, arrays, kind):
                                f"neurotrace reads version {VERSION}. Update neurotrace.")
     backend, sizes, names, dtype = meta["backend"], meta["sizes"], meta["activations"], \
         meta["dtype"]
-    if backend not in BACKENDS:
+    if not isinstance(backend, str) or backend not in BACKENDS:
         raise NetworkFileError(f"{path!r}: unknown backend {backend!r}; expected one of "
                                f"{sorted(BACKENDS)}.")
     if not (isinstance(sizes, list) and len(sizes) >= 2
@@ -357,7 +357,8 @@ def _build_network(path, meta, arrays, kind):
         parse_activations(n_layers, names, None, "load")
     except ValueError as error:
         raise NetworkFileError(f"{path!r}: {error}") from None
-    if dtype not in DTYPES or (backend == "NeuralNetwork" and dtype != "float64"):
+    if not isinstance(dtype, str) or dtype not in DTYPES \
+            or (backend == "NeuralNetwork" and dtype != "float64"):
         allowed = ["float64"] if backend == "NeuralNetwork" else list(DTYPES)
         raise NetworkFileError(f"{path!r}: dtype {dtype!r} is not possible for a {backend}; "
                                f"expected one of {allowed}.")
@@ -407,7 +408,7 @@ def _check_optimizer_metadata(path, meta):
     if not isinstance(saved, dict) or any(k not in saved for k in keys):
         raise NetworkFileError(f"{path!r}: 'optimizer' must hold {list(keys)}; got {saved!r}.")
     name = saved["class"]
-    if name not in OPTIMIZERS:
+    if not isinstance(name, str) or name not in OPTIMIZERS:
         raise NetworkFileError(f"{path!r}: unknown optimizer {name!r}; expected one of "
                                f"{sorted(OPTIMIZERS)}.")
     cls, hyper, state_names = OPTIMIZERS[name]

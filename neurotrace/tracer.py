@@ -107,6 +107,8 @@ class Recorder:
         self.current = None          # the step being recorded (a dict), or None if skipped
         self.open = False            # a "step" event opened a step that has no forward yet
         self.bytes = 0
+        self.thin = 1                # after thinning: keep one in `thin` of the wanted steps
+        self.wanted = 0              # how many steps passed the steps/every limits so far
         self.last_block = {}         # per layer, the last parameter block copied (shared)
         self.previous_ids = set()    # arrays of the last step (a later step may share them)
 
@@ -137,6 +139,9 @@ class Recorder:
         step_id, self.next_id = self.next_id, self.next_id + 1
         keep = step_id % self.every == 0 and (self.steps_wanted is None
                                               or self.steps_wanted(step_id))
+        if keep:
+            # Thinning counts among the wanted steps, so it never drops all of them.
+            keep, self.wanted = self.wanted % self.thin == 0, self.wanted + 1
         if not keep:
             self.trace._note_skipped(step_id)
             self.current = None
@@ -153,14 +158,18 @@ class Recorder:
             return
         self.bytes += self.trace._add(self.current, self.previous_ids)
         self.previous_ids = _array_ids(self.current)
-        self.current = None
+        closed, self.current = self.current["id"], None
         if self.bytes > self.max_bytes:
-            self.every *= 2
-            self.bytes = self.trace._thin(self.every)
+            self.thin *= 2
+            self.bytes = self.trace._thin()
+            if closed not in self.trace._steps:
+                self.previous_ids = set()    # nothing kept shares the next step's arrays now
+            cap = (f"{self.max_bytes / 2**20:.0f} MiB" if self.max_bytes >= 2**20
+                   else f"{self.max_bytes} bytes")
             message = (f"neurotrace.trace: the trace reached its memory cap of "
-                       f"{self.max_bytes / 2**20:.0f} MiB; it now keeps every {self.every}-th "
-                       f"step (see t.thinned). Pass max_bytes=... or limit steps, neurons or "
-                       f"quantities to keep more.")
+                       f"{cap}; it now keeps one in {self.thin} of "
+                       f"the steps it was asked for (see t.thinned). Pass max_bytes=... or "
+                       f"limit steps, neurons or quantities to keep more.")
             if not self.trace.thinned:
                 warnings.warn(message, RuntimeWarning, stacklevel=4)
             self.trace.thinned.append(message)

@@ -54,7 +54,8 @@ def test_round_trip_is_exact(tmp_path, backend, dtype, ext):
 @pytest.mark.parametrize("ext", EXTENSIONS)
 def test_round_trip_of_awkward_numbers(tmp_path, ext):
     # Numbers whose shortest decimal needs all 17 digits, tiny ones and huge ones.
-    W = [np.array([[0.1 + 0.2, -1 / 3], [5e-324, 1.7976931348623157e308]]), np.array([[np.pi], [-0.0]])]
+    W = [np.array([[0.1 + 0.2, -1 / 3], [5e-324, 1.7976931348623157e308]]),
+         np.array([[np.pi], [-0.0]])]
     b = [np.array([2.2250738585072014e-308, -123456789.12345679]), np.array([np.nextafter(1, 2)])]
     net = nt.NeuralNetwork.from_weights(W, b, "identity")
     net.save(tmp_path / f"odd{ext}")

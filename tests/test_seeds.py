@@ -523,11 +523,12 @@ def test_seed003_xor_training_as_the_handout_does_it():
 def test_seed004_single_relu_neuron_200_steps():
     """One ReLU neuron, loss a**2, 200 steps of lr 0.001 from w = [-3, -1, 2], b = 1.
 
-    The printed losses after the first differ from ours in the 8th significant
-    digit (iteration 2: 33.872397424621624 printed, 33.8724 exactly: z = 5.82
-    after one step). The seed's notebook starts with ``nnfs.init()``, which
-    patches numpy's dot product to float32 arithmetic; the final weights agree
-    to all printed digits anyway, the losses to 1e-6 relative.
+    The printed losses after the first differ from exact arithmetic in the 8th
+    significant digit (iteration 2 prints 33.872397424621624, but one step from
+    z = 6 gives z = 5.82 exactly, so L = 33.8724): the seed's run was not plain
+    float64 (its notebook starts with ``nnfs.init()``, which changes numpy's
+    defaults). The final weights agree to all printed digits anyway, the
+    losses to 1e-6 relative.
     """
     n = nt.Neuron(3, "relu", weights=[-3.0, -1.0, 2.0], bias=1.0)
     x = np.array([1.0, -2.0, 3.0])
@@ -557,10 +558,10 @@ def test_seed004_layer_of_three_relu_neurons_with_a_loss_of_ones_own():
     """A layer of 3 ReLU neurons, 4 inputs, loss (sum a)^2, 200 steps of lr 0.001.
 
     The seed runs the same code twice (cells [5] and [13]); the two printouts
-    differ in the 7th significant digit (e.g. weight -0.0139779 vs -0.01397789),
-    the first run apparently with the float32 dot of ``nnfs.init()``. neurotrace
-    agrees with the second run to all printed digits, and with its printed
-    losses to 1e-12 relative.
+    differ in the 7th significant digit (e.g. weight -0.0139779 vs -0.01397789;
+    the first run was, like the single neuron above, not plain float64).
+    neurotrace agrees with the second run to all printed digits, and with its
+    printed losses to 1e-12 relative.
     """
     W = np.array([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8], [0.9, 1.0, 1.1, 1.2]])
     net = nt.NeuralNetwork.from_weights([W.T], [[0.1, 0.2, 0.3]], activation="relu")

@@ -421,7 +421,7 @@ def test_a_digits_epoch_over_its_cap_is_thinned_and_says_so():
     assert len(warned) == 1
     assert_thinned_evenly(t, 1437, cap)
     assert len(t.steps) >= 50                               # thinned, not emptied
-    assert "every" in str(warned[0].message) and "max_bytes" in str(warned[0].message)
+    assert "one in 2" in str(warned[0].message) and "max_bytes" in str(warned[0].message)
     print(f"\ndigits with an 8 MiB cap: {len(t.steps)} steps kept, {t.nbytes / 2**20:.1f} MiB, "
           f"thinned {len(t.thinned)}x, {seconds:.2f} s")
 
@@ -587,6 +587,23 @@ def test_save_load_is_exact(traces, tmp_path):
         assert isinstance(t2, nt.Trace)
         assert_traces_identical(t, t2)
     assert limited_trace.limits["steps"] == "range(1, 7)"
+
+
+@pytest.mark.parametrize("limits", [{"steps": range(1, 40, 2)}, {"every": 3},
+                                    {"steps": slice(5, None)}])
+def test_thinning_keeps_evenly_spaced_steps_of_those_asked_for(limits):
+    X, Y = nt.datasets.xor()
+    X, Y = np.tile(X, (10, 1)), np.tile(Y, (10, 1))         # 40 steps
+    wanted = run(nt.NeuralNetwork([2, 2, 1], seed=0), X, Y, "sse", nt.SGD(lr=0.5), 1, **limits)
+    cap = wanted.nbytes // 4
+    with pytest.warns(RuntimeWarning, match="memory cap"):
+        t = run(nt.NeuralNetwork([2, 2, 1], seed=0), X, Y, "sse", nt.SGD(lr=0.5), 1,
+                max_bytes=cap, **limits)
+    assert 0 < t.nbytes <= cap
+    assert set(t.steps) <= set(wanted.steps) and t.steps[0] == wanted.steps[0]
+    positions = [wanted.steps.index(k) for k in t.steps]   # evenly spaced among those wanted
+    assert len(t.steps) >= 2 and len(set(np.diff(positions))) == 1
+    assert len(t.steps) + t.skipped == 40
 
 
 def test_save_load_keeps_thinning(tmp_path):

@@ -112,13 +112,22 @@ def loss_curve(source, ax=None, log=None, ylabel="loss"):
     return fig
 
 
-def gradient_norms(t, ax=None):
+def gradient_norms(t, ax=None, window=None):
     """Size of each layer's gradient over the recorded steps, on a log scale.
 
     For layer ``l`` and step ``k`` the curve shows ``||dL/dW_l||``, the norm of
     every recorded weight and bias gradient of that layer. When the first
     layers' curves sit far below the last one, the gradient is vanishing on its
     way back (seed 003's lesson): the legend gives each layer's median.
+
+    Parameters
+    ----------
+    t : Trace
+    ax : matplotlib Axes, optional
+    window : int, optional
+        Also draw the geometric mean over ``window`` consecutive recorded steps
+        (e.g. one epoch's worth), with the raw values faint behind it. With
+        one sample per step the raw curve jumps from sample to sample.
 
     Returns
     -------
@@ -154,12 +163,25 @@ def gradient_norms(t, ax=None):
         if np.all(np.isnan(norms)):
             continue
         role = "output" if l == len(names) - 1 else ("first hidden" if l == 0 else "hidden")
-        median = np.nanmedian(norms)
-        ax.plot(t.steps, norms, lw=1, label=f"L{l + 1} ({role}), median {median:.2g}")
+        label = f"L{l + 1} ({role}), median {np.nanmedian(norms):.2g}"
+        if window and window > 1 and len(norms) >= window:
+            logs = np.log(norms)
+            ok = np.isfinite(logs)
+            kernel = np.ones(window)
+            counts = np.convolve(ok.astype(float), kernel, mode="valid")
+            sums = np.convolve(np.where(ok, logs, 0.0), kernel, mode="valid")
+            mean = np.full(counts.shape, np.nan)
+            np.divide(sums, counts, out=mean, where=counts > 0)
+            line, = ax.plot(t.steps, norms, lw=0.5, alpha=0.15)
+            ax.plot(t.steps[window - 1:], np.exp(mean), lw=1.8, color=line.get_color(),
+                    label=label)
+        else:
+            ax.plot(t.steps, norms, lw=1, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("||dL/dW|| of the layer")
-    ax.set_title("Gradient size per layer")
+    ax.set_title("Gradient size per layer" + (f" (thick: mean over {window} recorded steps)"
+                                               if window and window > 1 else ""))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -354,12 +376,14 @@ def surface_comparison(network, true_function=None, X_train=None, Y_train=None, 
     true = Y_grid.reshape(xx.shape)
     learned = np.asarray(network.predict(X_grid), dtype=float).reshape(xx.shape)
     if ax is None:
-        fig, axes = _pyplot().subplots(1, 2, figsize=(10, 4.2), sharey=True)
+        fig, axes = _pyplot().subplots(1, 2, figsize=(10, 4.4), sharey=True,
+                                       layout="constrained")
     else:
         axes = list(ax)
         fig = axes[0].figure
+    from matplotlib.ticker import MaxNLocator
     lo, hi = min(true.min(), learned.min()), max(true.max(), learned.max())
-    levels = np.linspace(lo, hi if hi > lo else lo + 1, 21)
+    levels = MaxNLocator(20).tick_values(lo, hi if hi > lo else lo + 1)
     filled = axes[0].contourf(xx, yy, true, levels=levels, cmap="viridis")
     axes[1].contourf(xx, yy, learned, levels=levels, cmap="viridis")
     if X_train is not None:
@@ -370,7 +394,7 @@ def surface_comparison(network, true_function=None, X_train=None, Y_train=None, 
         axes[0].legend(loc="lower left", fontsize=8)
     rmse = float(np.sqrt(np.mean((true - learned) ** 2)))
     axes[0].set_title(title)
-    axes[1].set_title(f"Learned by the network (RMS error {rmse:.3g})")
+    axes[1].set_title(f"Learned (RMS error {rmse:.2g})")
     for a in axes:
         a.set_xlabel("$x_1$")
         a.set_aspect("equal")
