@@ -1,0 +1,270 @@
+"""The measurements behind ``neurotrace bench``: how one epoch is timed, the scaling sweeps,
+and the vectorized backend's FLOP rate against numpy's own matrix product.
+
+:mod:`neurotrace.bench` puts these numbers into a table, checks the targets and draws
+the plots. Everything here only measures; nothing asserts a time.
+
+How an epoch is timed
+---------------------
+Every row of every table is *one epoch of plain SGD over the same ``n_samples`` rows, in
+their given order* (no shuffling), ``batch_size`` rows per step, with the seed 003 loss
+gradient ``-(target - output)`` (neurotrace's ``"sse"``).
+
+* neurotrace's own backends run ``nt.fit(..., epochs=1, shuffle=False, progress=False)``,
+  what a user runs. ``fit`` also computes the loss on the whole training set at the end of
+  the epoch, which the baselines do not do; so :class:`FitEpoch` times that evaluation
+  separately (``network.loss(X, Y)``, the very call ``fit`` makes, right after) and counts
+  ``fit`` minus it. Both parts are kept in the JSON.
+* baselines (:mod:`neurotrace.baselines`) time their own ``run()``, one pass of steps.
+
+:func:`measure` takes turns between rows (row 1, row 2, ..., row 1, row 2, ...) so that a
+busy machine slows every row alike, runs the garbage collector between timings and not
+during them (like :mod:`timeit`), and keeps the median of the repeats.
+"""
+import gc
+import statistics
+import time
+
+import numpy as np
+
+from .layer import VectorizedNetwork
+from .network import NeuralNetwork
+from .optimizers import SGD
+from .tracer import trace
+from .training import fit
+
+__all__ = ["LR", "SEED", "TRACE_MAX_BYTES", "digits_data", "FitEpoch", "BaselineEpoch",
+           "measure", "our_network", "scaling_sweeps", "flop_rate", "training_flops"]
+
+LR = 0.1                   # SGD learning rate, for everyone
+SEED = 0                   # initial weights of every network
+TRACE_MAX_BYTES = 2 ** 40  # so large that a full trace is never thinned
+
+#: (label, backend, batch size) of the four configurations each sweep point times.
+SWEEP_CONFIGS = [("per-neuron, 1/step", "per-neuron", 1),
+                 ("per-neuron, batch 32", "per-neuron", 32),
+                 ("vectorized, 1/step", "vectorized", 1),
+                 ("vectorized, batch 32", "vectorized", 32)]
+
+
+def digits_data(n_samples=None):
+    """The first ``n_samples`` rows of scikit-learn's digits, pixels / 16, one-hot targets.
+
+    Returns ``X`` of shape ``(n_samples, 64)`` and ``Y`` of shape ``(n_samples, 10)``.
+    """
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    X = digits.data[:n_samples] / 16.0
+    Y = np.eye(10)[digits.target[:n_samples]]
+    return X, Y
+
+
+def our_network(backend, sizes, dtype=np.float64):
+    """A sigmoid network of neurotrace's ``backend`` ("per-neuron" or "vectorized")."""
+    if backend == "per-neuron":
+        return NeuralNetwork(list(sizes), activation="sigmoid", seed=SEED)
+    return VectorizedNetwork(list(sizes), activation="sigmoid", seed=SEED, dtype=dtype)
+
+
+class FitEpoch:
+    """One epoch of ``nt.fit`` on ``network``; calling it returns the seconds of the steps.
+
+    ``traced=True`` runs the epoch inside ``with nt.trace(network)`` with a memory cap
+    too large to ever thin, so every number of every step is recorded.
+    """
+
+    def __init__(self, network, X, Y, batch_size, traced=False):
+        self.network, self.batch_size, self.traced = network, batch_size, traced
+        dtype = network.flat_parameters.dtype
+        self.X, self.Y = np.asarray(X, dtype), np.asarray(Y, dtype)
+        self.n_samples = len(X)
+        self.optimizer = SGD(lr=LR)
+        self.fit_seconds, self.eval_seconds, self.steps_recorded = [], [], []
+
+    def _fit(self):
+        fit(self.network, self.X, self.Y, loss="sse", optimizer=self.optimizer, epochs=1,
+            batch_size=self.batch_size, shuffle=False, progress=False)
+
+    def __call__(self):
+        start = time.perf_counter()
+        if self.traced:
+            with trace(self.network, max_bytes=TRACE_MAX_BYTES) as recorded:
+                self._fit()
+        else:
+            self._fit()
+        fitted = time.perf_counter()
+        self.network.loss(self.X, self.Y, "sse")     # what fit computes after the epoch
+        evaluated = time.perf_counter()
+        if self.traced:
+            if recorded.thinned:
+                raise RuntimeError("neurotrace bench: the trace was thinned; raise max_bytes.")
+            self.steps_recorded.append(len(recorded.steps))
+        self.fit_seconds.append(fitted - start)
+        self.eval_seconds.append(evaluated - fitted)
+        return (fitted - start) - (evaluated - fitted)
+
+
+class BaselineEpoch:
+    """A :class:`~neurotrace.baselines.BaselineRun`; calling it returns the seconds of one pass."""
+
+    def __init__(self, run):
+        self.run, self.n_samples = run, run.n_samples
+
+    def __call__(self):
+        start = time.perf_counter()
+        self.run()
+        return time.perf_counter() - start
+
+
+def measure(epochs, repeats, warmup=1):
+    """Time each of ``epochs`` (callables returning seconds) ``repeats[i]`` times, taking turns.
+
+    ``repeats`` is one int for all or one per epoch. Returns, per epoch, a dict with the
+    ``median`` and ``min`` seconds per sample and every repeat's ``times``.
+    """
+    repeats = [repeats] * len(epochs) if isinstance(repeats, int) else list(repeats)
+    for epoch in epochs:
+        for _ in range(warmup):
+            epoch()
+    times = [[] for _ in epochs]
+    for turn in range(max(repeats, default=0)):
+        for i, epoch in enumerate(epochs):
+            if turn < repeats[i]:
+                times[i].append(_timed(epoch) / epoch.n_samples)
+    return [{"median": statistics.median(t), "min": min(t), "times": t,
+             "repeats": len(t), "warmup": warmup, "n_samples": e.n_samples}
+            for t, e in zip(times, epochs)]
+
+
+def _timed(epoch):
+    gc.collect()
+    gc.disable()
+    try:
+        return epoch()
+    finally:
+        gc.enable()
+
+
+# --- scaling sweeps ----------------------------------------------------------------------
+def _sweep_point(sizes, settings, configs=SWEEP_CONFIGS, X=None, Y=None):
+    """Time ``configs`` on one network shape; a list of result rows."""
+    n_neurons = sum(sizes[1:])
+    epochs = []
+    for label, backend, batch_size in configs:
+        n = settings["sweep_samples"]
+        if backend == "per-neuron" and batch_size == 1:
+            # One Python call per neuron per sample: keep the slowest case short.
+            n = min(n, max(settings["sweep_min_samples"],
+                           settings["neuron_samples_budget"] // n_neurons))
+        if X is None:
+            Xn, Yn = digits_data(n)
+        else:
+            Xn, Yn = X[:n], Y[:n]
+        epochs.append(FitEpoch(our_network(backend, sizes), Xn, Yn, batch_size))
+    results = measure(epochs, settings["sweep_repeats"], settings["warmup"])
+    return [{"label": label, "backend": backend, "batch_size": batch_size,
+             "sizes": list(sizes), **result}
+            for (label, backend, batch_size), result in zip(configs, results)]
+
+
+def scaling_sweeps(settings, log=print):
+    """Time per sample as hidden width, depth and batch size grow, for both backends."""
+    sweeps = {"width": [], "depth": [], "batch": []}
+    for width in settings["widths"]:
+        log(f"  width {width}")
+        for row in _sweep_point((64, width, 10), settings):
+            sweeps["width"].append({"width": width, **row})
+    for depth in settings["depths"]:
+        log(f"  depth {depth}")
+        for row in _sweep_point((64,) + (32,) * depth + (10,), settings):
+            sweeps["depth"].append({"depth": depth, **row})
+    X, Y = digits_data(settings["batch_sweep_samples"])
+    for batch_size in settings["batch_sizes"]:
+        log(f"  batch {batch_size}")
+        configs = [(f"{backend}, batch {batch_size}", backend, batch_size)
+                   for backend in ("per-neuron", "vectorized")]
+        for row in _sweep_point((64, 32, 10), dict(settings, sweep_samples=len(X)),
+                                configs, X, Y):
+            sweeps["batch"].append(row)
+    return sweeps
+
+
+# --- FLOP rate at large shapes -----------------------------------------------------------
+def training_flops(sizes, n_samples=1):
+    """Floating-point operations of the matrix products of one training step.
+
+    ``2 m n k`` per ``(m, n) @ (n, k)`` product, per layer: the forward product
+    ``Z = X W``, the weight gradient ``dL/dW = X^T delta`` and, except for the first layer
+    (whose ``dL/dX`` training never needs), the error sent back ``dL/dX = delta W^T``.
+    """
+    flops = 0
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        products = 2 if l == 0 else 3
+        flops += products * 2 * n_samples * n_in * n_out
+    return flops
+
+
+def _step_products(sizes, m):
+    """The ``(m, n), (n, k)`` operand shapes of the matrix products of one training step."""
+    shapes = []
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        shapes.append(((m, n_in), (n_in, n_out)))           # Z = X W
+        shapes.append(((n_in, m), (m, n_out)))              # dL/dW = X^T delta
+        if l > 0:
+            shapes.append(((m, n_out), (n_out, n_in)))      # dL/dX = delta W^T
+    return shapes
+
+
+def _matmul_seconds(a_shape, b_shape, dtype, repeats, rng):
+    """Median seconds of one numpy ``A @ B`` on random contiguous operands."""
+    A = rng.random(a_shape).astype(dtype)
+    B = rng.random(b_shape).astype(dtype)
+    A @ B                                                   # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        A @ B
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def flop_rate(settings, dtypes=(np.float64, np.float32)):
+    """The vectorized backend's rate at a large shape against numpy's own matmul rate.
+
+    Trains ``settings["flop_sizes"]`` (784-256-128-10) in batches of ``flop_batch`` on
+    random data and counts :func:`training_flops`; the reference is the same products
+    timed alone with numpy (``reference_rate``), and the largest one alone (``peak_rate``).
+    """
+    sizes, m = tuple(settings["flop_sizes"]), settings["flop_batch"]
+    rng = np.random.default_rng(SEED)
+    n = settings["flop_samples"]
+    X = rng.random((n, sizes[0]))
+    Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], n)]
+    results = []
+    for dtype in dtypes:
+        dtype = np.dtype(dtype)
+        epoch = FitEpoch(our_network("vectorized", sizes, dtype), X, Y, m)
+        timing = measure([epoch], settings["flop_repeats"], settings["warmup"])[0]
+        per_step = training_flops(sizes, m)
+        step_seconds = timing["median"] * m
+        products = _step_products(sizes, m)
+        matmul_seconds = [_matmul_seconds(a, b, dtype, settings["matmul_repeats"], rng)
+                          for a, b in products]
+        peak_shape = ((m, sizes[0]), (sizes[0], sizes[1]))
+        peak_seconds = _matmul_seconds(*peak_shape, dtype, settings["matmul_repeats"], rng)
+        reference_rate = per_step / sum(matmul_seconds)
+        rate = per_step / step_seconds
+        results.append({
+            "dtype": dtype.name, "sizes": list(sizes), "batch_size": m, "n_samples": n,
+            "flops_per_step": per_step, "step_seconds": step_seconds, "rate": rate,
+            "timing": timing,
+            "matmuls": [{"a": list(a), "b": list(b), "seconds": s}
+                        for (a, b), s in zip(products, matmul_seconds)],
+            "matmul_seconds": sum(matmul_seconds),
+            "reference_rate": reference_rate,
+            "peak_shape": [list(s) for s in peak_shape],
+            "peak_rate": 2 * m * sizes[0] * sizes[1] / peak_seconds,
+            "fraction_of_reference": rate / reference_rate,
+            "fraction_of_peak": rate * peak_seconds / (2 * m * sizes[0] * sizes[1]),
+        })
+    return results
