@@ -18,8 +18,8 @@ gradient ``-(target - output)`` (neurotrace's ``"sse"``).
 * baselines (:mod:`neurotrace.baselines`) time their own ``run()``, one pass of steps.
 
 :func:`measure` takes turns between rows (row 1, row 2, ..., row 1, row 2, ...) so that a
-busy machine slows every row alike, runs the garbage collector between timings and not
-during them (like :mod:`timeit`), and keeps the median of the repeats.
+busy machine slows every row alike, keeps the garbage collector off while the clock runs
+(like :mod:`timeit`), and keeps the median of the repeats.
 """
 import gc
 import statistics
@@ -137,12 +137,13 @@ def measure(epochs, repeats, warmup=1):
 
 
 def _timed(epoch):
-    gc.collect()
+    enabled = gc.isenabled()
     gc.disable()
     try:
         return epoch()
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
 
 
 # --- scaling sweeps ----------------------------------------------------------------------

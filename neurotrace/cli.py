@@ -1,6 +1,9 @@
 """The ``neurotrace`` command: ``neurotrace demo`` and ``neurotrace bench``.
 
->>> main(["--help"])  # doctest: +SKIP
+``neurotrace demo --out DIR [--epochs N] [--seed S]`` trains seed 003's XOR network
+with a trace and writes its pictures (see :mod:`neurotrace.demo`);
+``neurotrace bench ...`` hands its arguments to ``neurotrace.bench.main``.
+``python -m neurotrace ...`` does the same.
 """
 import argparse
 import sys
@@ -42,7 +45,15 @@ def _bench(argv):
 
 
 def main(argv=None):
-    """Run the command line; return the exit status (0 on success)."""
+    """Run the command line; return the exit status (0 on success, 2 on a usage problem).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> main(["demo", "--out", tempfile.mkdtemp(), "--epochs", "5"])  # doctest: +ELLIPSIS
+    neurotrace demo: seed 003's XOR network ...
+    0
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "bench":          # everything after "bench" belongs to the benchmark
         return _bench(argv[1:])

@@ -132,7 +132,8 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
     # The report.
     print(f"neurotrace demo: seed 003's XOR network (2-2-1, sigmoid), one sample per step")
     print(f"  trained {epochs} epochs = {n_steps} steps (SGD lr 0.5, sse loss, uniform init, "
-          f"seed {seed}) in {seconds:.1f} s; traced the first and last epoch ({len(t)} steps)")
+          f"seed {seed}) in {seconds:.1f} s,")
+    print(f"  tracing the first and the last epoch ({len(t)} steps)")
     print(f"  total squared error Σ(y - a)²: "
           f"{2 * history.loss[0]:.4f} after epoch 1 -> {total_error:.4f} after epoch {epochs}")
     print("  predictions: " + "   ".join(f"{x.astype(int).tolist()} -> {p:.3f}"

@@ -29,12 +29,13 @@ def _save(fig, path):
 
 
 def make_figures(out="figures", quick=False, print=print):
-    """Write every figure to ``out``; ``quick`` trains far fewer epochs (for tests). Returns the paths.
+    """Write every figure to ``out`` and return their paths; ``quick`` trains briefly (tests).
 
     Examples
     --------
     >>> import tempfile
-    >>> paths = make_figures(tempfile.mkdtemp(), quick=True, print=lambda *a: None)  # doctest: +SKIP
+    >>> paths = make_figures(tempfile.mkdtemp(), quick=True,
+    ...                      print=lambda *a: None)  # doctest: +SKIP
     """
     import neurotrace as nt
     from . import viz

@@ -65,8 +65,12 @@ def _fmt(value, digits):
 
 
 def _record(*fields):
-    """A record label ``{ f1 | f2 | ... }`` with Graphviz's special characters escaped."""
-    return "{ " + " | ".join(_escape_record(f) for f in fields) + " }"
+    """A record label ``f1 | f2 | ...``, Graphviz's special characters escaped.
+
+    With ``rankdir=LR`` the fields stack top to bottom (name, value, gradient),
+    which keeps a neuron's graph about half as wide as side-by-side fields.
+    """
+    return " | ".join(_escape_record(f) for f in fields)
 
 
 def _escape_record(text):
@@ -130,7 +134,7 @@ def _step_title(s):
 # --- one neuron -----------------------------------------------------------------------------
 
 def neuron_graph(t, name, step=None, sample=None, digits=4):
-    """One neuron's arithmetic at one step, every box labelled ``{ name | value | dL/d· }``.
+    """One neuron's arithmetic at one step, every box showing its name, value and gradient dL/d·.
 
     Nodes, left to right: the inputs ``x_i`` and weights ``w_i``, the products
     ``x_i·w_i``, their sum, ``+ b``, ``z``, the activation ``f`` (with ``f'(z)``),
@@ -196,7 +200,7 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
         lines.append(f"sample {k} of a batch of {s.n_samples}: values and δ are sample {k}'s; "
                      f"dL/dw and dL/db show sample {k}'s share δ·x and the batch total the "
                      f"update used")
-    lines.append("each box: name | value | gradient dL/d·")
+    lines.append("each box, top to bottom: name, value, gradient dL/d·")
     if not upd:
         lines.append("weights and bias not recorded at this step (no update in the trace)")
     g.attr(rankdir="LR", label="\\n".join(lines), labelloc="t", fontname=FONT, fontsize="12")
@@ -217,7 +221,8 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
                tooltip=f"{pred}: input {i} of {name}")
         gw = None if grad_w is None else float(grad_w[i])
         mine = None if delta is None or xi is None else delta * xi
-        g.node(f"{name}.w{i}", _record(f"w{i}", f(wi), f"dL/dw{i} = δ·x{i} = " + share(gw, mine)),
+        g.node(f"{name}.w{i}",
+               _record(f"w{i}", f(wi), f"dL/dw{i} = δ·x{i} = " + share(gw, mine)),
                tooltip=f"weight w{i} of {name}")
         product = None if xi is None or wi is None else xi * wi
         g.node(f"{name}.xw{i}", _record(f"x{i}·w{i}", f(product), f"dL/d(x{i}·w{i}) = δ = {d}"))
@@ -261,7 +266,8 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
             ws = su.get("weights_before")
             ws = None if ws is None else float(ws[j])
             back = pick(sb.get("to_predecessors", {}).get(name))
-            g.node(successor, _record(successor, f"w{j} = {f(ws)},  δ = {f(pick(sb.get('delta')))}",
+            weight_and_delta = f"w{j} = {f(ws)},  δ = {f(pick(sb.get('delta')))}"
+            g.node(successor, _record(successor, weight_and_delta,
                                       f"δ·w{j} = {f(back)} (sent back)"),
                    tooltip=f"{successor} reads {name} as its input x{j}")
             g.edge(f"{name}.a", successor, label=f"x{j}")
@@ -526,7 +532,8 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
                 label = f"{name}{sep}" + sep.join(parts)
                 tip = (f"{name} ({acts[l]}): z={f(n['z'])} a={f(n['a'])} δ={f(n['delta'])} "
                        f"b={f(n['b'])} dL/db={f(n['gb'])}")
-                small = {"fontsize": "8", "height": "0.2", "margin": "0.04,0.02"} if compact else {}
+                small = ({"fontsize": "8", "height": "0.2", "margin": "0.04,0.02"}
+                         if compact else {})
                 sub.node(name, label, shape="box", style="rounded,filled",
                          fillcolor="#fff5e0" if l < len(sizes) - 2 else "#e8f4e8",
                          tooltip=tip, **small)

@@ -1,4 +1,4 @@
-"""matplotlib plots of training and of a trace. Each returns the Figure and takes an optional ``ax``.
+"""matplotlib plots of training and of a trace; each returns the Figure, takes an optional ``ax``.
 
 matplotlib is imported inside the functions (never by the engine), with the Agg
 backend when there is no display, so the plots work on servers and in CI.

@@ -1,0 +1,500 @@
+"""``neurotrace bench``: how fast each backend trains, and how fast the tools a student would
+otherwise pick are, measured in one run on one machine.
+
+The network is seed 003's digits network: 64 inputs, 32 sigmoid hidden neurons, 10 sigmoid
+outputs, plain SGD (lr 0.1) on the squared error whose gradient is ``-(target - output)``,
+on the first ``n_samples`` digits (pixels / 16), visited in order by everyone. Each row of
+the table is one epoch of training steps; how that is timed is explained in
+:mod:`neurotrace.bench_sweep`.
+
+Run it from the command line (``neurotrace bench [--quick] [--out DIR] [--figures DIR]``)
+or from Python::
+
+    import neurotrace.bench
+    neurotrace.bench.main(["--quick", "--out", "bench_output", "--figures", "figures"])
+
+It writes ``OUT/bench.md`` (the tables, also printed), ``OUT/bench.json`` (every raw
+number) and three plots in the figures folder: ``bench_width.png``, ``bench_speedup.png``
+and ``bench_batch.png``.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+
+import numpy as np
+
+from . import baselines
+from . import bench_sweep as sweep
+from .bench_sweep import LR, SEED, BaselineEpoch, FitEpoch, digits_data, measure, our_network
+
+__all__ = ["main", "run", "settings", "compare", "check_targets", "ROWS", "TARGETS"]
+
+SIZES = (64, 32, 10)
+FIGURES = ("bench_width.png", "bench_speedup.png", "bench_batch.png")
+
+#: Every row of the comparison: (id, what it is, batch size). neurotrace's rows first.
+ROWS = [
+    ("per-neuron-1", "neurotrace per-neuron, 1 sample/step", 1),
+    ("per-neuron-1-traced", "neurotrace per-neuron, 1 sample/step, fully traced", 1),
+    ("per-neuron-32", "neurotrace per-neuron, batch 32", 32),
+    ("vectorized-1", "neurotrace vectorized float64, 1 sample/step", 1),
+    ("vectorized-32", "neurotrace vectorized float64, batch 32", 32),
+    ("vectorized-f32-1", "neurotrace vectorized float32, 1 sample/step", 1),
+    ("vectorized-f32-32", "neurotrace vectorized float32, batch 32", 32),
+    ("seed003-per-neuron-1", "seed 003 per-neuron (hand-out code)", 1),
+    ("seed003-speedy-1", "seed 003 SpeedyNeuralNetwork, 1 sample/step", 1),
+    ("seed003-speedy-32", "seed 003 SpeedyNeuralNetwork, batch 32", 32),
+    ("sklearn-mlp-1", "scikit-learn MLPClassifier, 1 sample/step", 1),
+    ("sklearn-mlp-32", "scikit-learn MLPClassifier, batch 32", 32),
+    ("torch-cpu-1", "PyTorch CPU float64, 1 sample/step", 1),
+    ("torch-cpu-32", "PyTorch CPU float64, batch 32", 32),
+    ("micrograd-1", "micrograd (scalar autograd), 1 sample/step", 1),
+]
+
+#: The performance bar (DESIGN.md): (what, kind, row, reference, comparison, threshold).
+#: kind "speedup" is time[reference] / time[row], "slowdown" is time[row] / time[reference],
+#: "fraction" is the FLOP-rate fraction of numpy's matmul rate (row = the dtype).
+TARGETS = [
+    ("per-neuron 1/step at least 2x faster than seed 003 per-neuron",
+     "speedup", "per-neuron-1", "seed003-per-neuron-1", ">=", 2.0),
+    ("per-neuron batch 32 at least 5x faster per sample than per-neuron 1/step",
+     "speedup", "per-neuron-32", "per-neuron-1", ">=", 5.0),
+    ("vectorized batch 32 no slower than seed 003 SpeedyNeuralNetwork batch 32",
+     "speedup", "vectorized-32", "seed003-speedy-32", ">=", 1.0),
+    ("vectorized batch 32 at least 2x faster than scikit-learn MLPClassifier batch 32",
+     "speedup", "vectorized-32", "sklearn-mlp-32", ">=", 2.0),
+    ("vectorized batch 32 faster than PyTorch CPU batch 32",
+     "speedup", "vectorized-32", "torch-cpu-32", ">", 1.0),
+    ("fully traced at most 1.5x the untraced per-neuron 1/step",
+     "slowdown", "per-neuron-1-traced", "per-neuron-1", "<=", 1.5),
+    ("vectorized 784-256-128-10, batch 256: at least 70% of numpy's matmul rate",
+     "fraction", "float64", None, ">=", 0.7),
+]
+_COMPARE = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b}
+
+
+def settings(quick=False):
+    """How much to measure: the full run (about 5 minutes) or ``quick`` (well under 30 s)."""
+    if quick:
+        return {
+            "quick": True, "n_samples": 128, "micrograd_samples": 2, "repeats": 3,
+            "micrograd_repeats": 1, "warmup": 1,
+            "widths": [8, 32, 128], "depths": [1, 3], "batch_sizes": [1, 8, 32, 128],
+            "sweep_samples": 128, "sweep_min_samples": 16, "neuron_samples_budget": 128 * 42,
+            "sweep_repeats": 2, "batch_sweep_samples": 128,
+            "flop_sizes": [784, 256, 128, 10], "flop_batch": 256, "flop_samples": 512,
+            "flop_repeats": 2, "matmul_repeats": 3,
+        }
+    return {
+        "quick": False, "n_samples": 1797, "micrograd_samples": 20, "repeats": 7,
+        "micrograd_repeats": 3, "warmup": 1,
+        "widths": [8, 16, 32, 64, 128, 256], "depths": [1, 2, 3, 4, 5, 6],
+        "batch_sizes": [1, 2, 4, 8, 16, 32, 64, 128, 256],
+        "sweep_samples": 512, "sweep_min_samples": 64, "neuron_samples_budget": 512 * 42,
+        "sweep_repeats": 5, "batch_sweep_samples": 512,
+        "flop_sizes": [784, 256, 128, 10], "flop_batch": 256, "flop_samples": 2048,
+        "flop_repeats": 5, "matmul_repeats": 20,
+    }
+
+
+# --- the comparison table ----------------------------------------------------------------
+def _build(row_id, batch_size, X, Y, config):
+    """``(epoch, note)`` for one row, or ``(None, reason)`` when it cannot run here."""
+    if row_id.startswith(("per-neuron", "vectorized")):
+        backend = "per-neuron" if row_id.startswith("per-neuron") else "vectorized"
+        dtype = np.float32 if "-f32-" in row_id else np.float64
+        traced = row_id.endswith("traced")
+        epoch = FitEpoch(our_network(backend, SIZES, dtype), X, Y, batch_size, traced)
+        note = (f"nt.trace records all {len(X)} steps" if traced
+                else "nt.fit, minus its epoch-end loss")
+        return epoch, note
+    name = row_id.rsplit("-", 1)[0]
+    n_samples = len(X)
+    if name == "micrograd":
+        n_samples = min(n_samples, config["micrograd_samples"])
+    run, reason = baselines.build_baseline(name, X, Y, SIZES, batch_size, LR, SEED, n_samples)
+    if run is None:
+        return None, reason
+    notes = {"seed003-per-neuron": "hand-out code, re-typed",
+             "seed003-speedy": "hand-out code, re-typed",
+             "sklearn-mlp": "partial_fit per epoch; softmax + log-loss outputs",
+             "torch-cpu": f"float64, {_torch_threads()} threads",
+             "micrograd": f"only the first {n_samples} samples (slow)"}
+    return BaselineEpoch(run), notes[name]
+
+
+def _torch_threads():
+    try:
+        import torch
+        return torch.get_num_threads()
+    except ImportError:
+        return None
+
+
+def compare(config, log=print):
+    """Time every row of :data:`ROWS`; a list of result dicts (skipped rows say why)."""
+    X, Y = digits_data(config["n_samples"])
+    results, epochs, repeats = [], [], []
+    for row_id, label, batch_size in ROWS:
+        epoch, note = _build(row_id, batch_size, X, Y, config)
+        row = {"id": row_id, "label": label, "batch_size": batch_size,
+               "dtype": "float32" if "-f32-" in row_id else "float64"}
+        if epoch is None:
+            row.update(status="skipped", reason=note)
+            log(f"  {row_id}: skipped ({note})")
+        else:
+            row.update(status="ok", note=note, n_samples=epoch.n_samples)
+            epochs.append((row, epoch))
+            repeats.append(config["micrograd_repeats"] if row_id.startswith("micrograd")
+                           else config["repeats"])
+        results.append(row)
+    log(f"  timing {len(epochs)} rows, {max(repeats)} turns each")
+    timings = measure([epoch for _, epoch in epochs], repeats, config["warmup"])
+    for (row, epoch), timing in zip(epochs, timings):
+        row.update(timing)
+        if isinstance(epoch, FitEpoch):
+            n = epoch.n_samples
+            row["fit_seconds_per_sample"] = [s / n for s in epoch.fit_seconds]
+            row["eval_seconds_per_sample"] = [s / n for s in epoch.eval_seconds]
+            if epoch.traced:
+                row["steps_recorded"] = epoch.steps_recorded
+    times = {row["id"]: row["median"] for row in results if row["status"] == "ok"}
+    for row in results:
+        for key, reference in (("vs_per_neuron_1", "per-neuron-1"),
+                               ("vs_vectorized_32", "vectorized-32")):
+            if row["status"] == "ok" and reference in times:
+                row[key] = row["median"] / times[reference]
+    return results
+
+
+def check_targets(rows, flops):
+    """Every target of :data:`TARGETS`: measured value, required value, met or not."""
+    times = {row["id"]: row["median"] for row in rows if row["status"] == "ok"}
+    reasons = {row["id"]: row["reason"] for row in rows if row["status"] == "skipped"}
+    fractions = {f["dtype"]: f["fraction_of_reference"] for f in flops}
+    checked = []
+    for text, kind, key, reference, comparison, threshold in TARGETS:
+        if kind == "fraction":
+            value, missing = fractions.get(key), [] if key in fractions else [key]
+            required = f"{comparison} {threshold:.0%}"
+        else:
+            missing = [k for k in (key, reference) if k not in times]
+            value = None
+            if not missing:
+                value = (times[reference] / times[key] if kind == "speedup"
+                         else times[key] / times[reference])
+            required = f"{comparison} {threshold:g}x"
+        target = {"target": text, "kind": kind, "row": key, "reference": reference,
+                  "required": required, "value": value}
+        if value is None:
+            why = "; ".join(f"{k}: {reasons.get(k, 'not measured')}" for k in missing)
+            target.update(met=None, status=f"not checked ({why})")
+        else:
+            met = bool(_COMPARE[comparison](value, threshold))
+            target.update(met=met, status="met" if met else "missed")
+        checked.append(target)
+    return checked
+
+
+# --- the whole benchmark ------------------------------------------------------------------
+def _versions():
+    versions = {"python": platform.python_version(), "numpy": np.__version__}
+    for module, name in (("sklearn", "scikit-learn"), ("torch", "torch"),
+                         ("micrograd", "micrograd")):
+        try:
+            imported = __import__(module)
+            versions[name] = getattr(imported, "__version__", None) or _dist_version(name)
+        except ImportError:
+            versions[name] = None
+    from . import __version__
+    versions["neurotrace"] = __version__
+    return versions
+
+
+def _dist_version(name):
+    from importlib import metadata
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _blas_threads():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    return [{k: info.get(k) for k in ("internal_api", "num_threads", "version")}
+            for info in threadpool_info()]
+
+
+def run(quick=False, out="bench_output", figures="figures", log=None):
+    """Run the benchmark, write ``out/bench.md``, ``out/bench.json`` and the plots.
+
+    Returns the results (what ``bench.json`` holds) with the Markdown as ``"markdown"``.
+    """
+    if log is None:
+        def log(message):
+            print(message, file=sys.stderr, flush=True)
+    config = settings(quick)
+    started = datetime.datetime.now().astimezone()
+    log(f"neurotrace bench{' --quick' if quick else ''}: comparison on digits "
+        f"({config['n_samples']} samples)")
+    rows = compare(config, log)
+    log("neurotrace bench: scaling sweeps")
+    sweeps = sweep.scaling_sweeps(config, log)
+    log("neurotrace bench: FLOP rate at large shapes")
+    flops = sweep.flop_rate(config)
+    results = {
+        "date": started.isoformat(timespec="seconds"),
+        "quick": bool(quick),
+        "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(),
+                    "processor": platform.processor() or platform.machine(),
+                    "blas": _blas_threads(), "torch_threads": _torch_threads()},
+        "versions": _versions(),
+        "network": {"sizes": list(SIZES), "activation": "sigmoid", "loss": "sse",
+                    "optimizer": f"SGD(lr={LR})", "seed": SEED, "data": "digits / 16"},
+        "settings": config,
+        "rows": rows,
+        "targets": check_targets(rows, flops),
+        "sweeps": sweeps,
+        "flops": flops,
+        "seconds": None,
+    }
+    results["figures"] = draw(results, figures)
+    results["seconds"] = (datetime.datetime.now().astimezone() - started).total_seconds()
+    markdown = to_markdown(results)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "bench.md"), "w", encoding="utf-8") as f:
+        f.write(markdown)
+    with open(os.path.join(out, "bench.json"), "w", encoding="utf-8") as f:
+        json.dump(results, f, indent=1)
+    results["markdown"] = markdown
+    return results
+
+
+# --- the report: Markdown and plots --------------------------------------------------------
+def _us(seconds):
+    """Microseconds, three significant digits (thousands separated)."""
+    value = seconds * 1e6
+    return f"{value:,.0f}" if value >= 1000 else f"{value:.3g}"
+
+
+def _x(ratio):
+    if ratio is None:
+        return ""
+    return f"{ratio:,.0f}x" if ratio >= 100 else f"{ratio:.3g}x"
+
+
+def _table(header, lines):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(cell) for cell in line) + " |" for line in lines]
+    return out
+
+
+def _sweep_table(points, key, header, label="label"):
+    """One line per ``key`` value; one column per configuration, then the speedups."""
+    values = sorted({p[key] for p in points})
+    labels = list(dict.fromkeys(p[label] for p in points))
+    time = {(p[key], p[label]): p["median"] for p in points}
+    lines = []
+    for v in values:
+        cells = [v] + [_us(time[v, label]) for label in labels]
+        for label in labels:
+            if label.startswith("per-neuron"):
+                twin = label.replace("per-neuron", "vectorized")
+                cells.append(_x(time[v, label] / time[v, twin]))
+        lines.append(cells)
+    speedups = [f"speedup{label[len('per-neuron'):]}" for label in labels
+                if label.startswith("per-neuron")]
+    return _table([header] + labels + speedups, lines)
+
+
+def to_markdown(results):
+    """The report: the comparison, the targets, the sweeps, the FLOP rate, what is timed."""
+    config, versions = results["settings"], results["versions"]
+    found = ", ".join(f"{name} {versions[name] or 'not installed'}"
+                      for name in ("numpy", "scikit-learn", "torch", "micrograd"))
+    ours = next(r for r in results["rows"] if r["id"] == "per-neuron-1")
+    lines = [
+        "# neurotrace bench", "",
+        f"{results['date']}; {results['machine']['cpu_count']} cores (os.cpu_count()); "
+        f"{results['machine']['platform']}; Python {versions['python']}, {found}; "
+        f"{'quick run' if results['quick'] else 'full run'}"
+        + (f", {results['seconds']:.0f} s." if results.get("seconds") else "."), "",
+        f"Network {'-'.join(map(str, SIZES))}, sigmoid, SGD lr {LR}, loss sse (gradient "
+        f"-(target - output)); the first {config['n_samples']} digits (pixels / 16), in the "
+        f"same order for everyone.", "",
+        f"## Time per sample (one epoch; median of {ours.get('repeats', '?')} after "
+        f"{config['warmup']} warm-up)", "",
+    ]
+    table = []
+    for row in results["rows"]:
+        if row["status"] != "ok":
+            table.append([row["label"], row["batch_size"], "", "", "", "", "",
+                          f"skipped: {row['reason']}"])
+            continue
+        table.append([row["label"], row["batch_size"], row["n_samples"], _us(row["median"]),
+                      _us(row["min"]), _x(row.get("vs_per_neuron_1")),
+                      _x(row.get("vs_vectorized_32")), row["note"]])
+    lines += _table(["", "batch", "samples", "us/sample", "min", "/ per-neuron 1/step",
+                     "/ vectorized b32", "note"], table)
+    lines += ["", "The two ratio columns are this row's time divided by neurotrace's "
+              "per-neuron 1/step and vectorized batch-32 times: above 1, the row is slower.",
+              "", "## Targets", ""]
+    lines += _table(["target", "measured", "required", "status"],
+                    [[t["target"], "" if t["value"] is None else
+                      (f"{t['value']:.0%}" if t["kind"] == "fraction" else _x(t["value"])),
+                      t["required"], t["status"]] for t in results["targets"]])
+    sweeps = results["sweeps"]
+    lines += ["", "## Scaling (us per sample; speedup = per-neuron / vectorized)", "",
+              "Hidden width, 64-w-10:", ""]
+    lines += _sweep_table(sweeps["width"], "width", "width")
+    lines += ["", "Depth, 64-(32 x d)-10:", ""]
+    lines += _sweep_table(sweeps["depth"], "depth", "hidden layers")
+    lines += ["", "Batch size, 64-32-10:", ""]
+    lines += _sweep_table(sweeps["batch"], "batch_size", "batch", label="backend")
+    flop = results["flops"]
+    if flop:
+        f0 = flop[0]
+        lines += ["", f"## FLOP rate, vectorized, {'-'.join(map(str, f0['sizes']))}, batch "
+                  f"{f0['batch_size']}, random data", ""]
+        lines += _table(
+            ["dtype", "GFLOP/s training", "numpy, the same products", "fraction",
+             f"numpy {f0['batch_size']}x{f0['sizes'][0]} @ {f0['sizes'][0]}x{f0['sizes'][1]}",
+             "fraction"],
+            [[f["dtype"], f"{f['rate'] / 1e9:.1f}", f"{f['reference_rate'] / 1e9:.1f}",
+              f"{f['fraction_of_reference']:.0%}", f"{f['peak_rate'] / 1e9:.1f}",
+              f"{f['fraction_of_peak']:.0%}"] for f in flop])
+    lines += ["", "## What is timed", ""] + [f"- {note}" for note in NOTES] + [""]
+    return "\n".join(lines)
+
+
+NOTES = [
+    "Every row is one epoch of SGD steps over the same samples in the same order: forward, "
+    "loss gradient, backward, update, one step per batch.",
+    "neurotrace rows run `nt.fit(net, X, Y, loss='sse', epochs=1, batch_size=b, "
+    "shuffle=False, progress=False)`. fit then computes the loss on the whole training set, "
+    "which no baseline does; that evaluation is timed on its own (`net.loss(X, Y)`, the "
+    "same call, right after) and subtracted. fit's per-step checks (finite loss and "
+    "gradients) stay in. bench.json keeps both parts per repeat.",
+    "The traced row runs the same fit inside `nt.trace(net, max_bytes=2**40)`: every "
+    "quantity of every step is recorded and nothing is thinned; opening and closing the "
+    "trace are included.",
+    "Baselines (neurotrace/baselines.py) time their own pass over the same rows: seed 003's "
+    "code as the hand-out writes it (without its shuffling and loss printing); "
+    "MLPClassifier.partial_fit, one call per epoch (it also checks its input and computes "
+    "each batch's loss; its outputs are softmax with log-loss, so the same work per sample "
+    "but not the same numbers); PyTorch forward, 0.5*sum((a - y)^2), zero_grad, backward, "
+    "step; micrograd forward, backward and update per sample, on the first few samples only.",
+    "Rows take turns (each row once, then again) so that other processes slow every row "
+    "alike; the garbage collector runs between timings, not during them. Times are medians.",
+    "FLOP rate: 2mnk per (m, n) @ (n, k) product, per layer Z = XW, dL/dW = X^T delta and "
+    "(except layer 1) dL/dX = delta W^T, over the median time per step. The reference is "
+    "numpy timing exactly those products alone, on contiguous random matrices.",
+]
+
+
+def draw(results, folder):
+    """Write the plots into ``folder``; return their paths.
+
+    ``bench_width.png``: time per sample against hidden width (log-log), per backend;
+    ``bench_speedup.png``: vectorized over per-neuron against width, depth and batch size;
+    ``bench_batch.png``: time per sample against batch size.
+    """
+    from matplotlib.figure import Figure        # no pyplot: nothing global, no window
+    os.makedirs(folder, exist_ok=True)
+    sweeps = results["sweeps"]
+    paths = [os.path.join(folder, name) for name in FIGURES]
+
+    fig = Figure(figsize=(6.4, 4.4))
+    ax = fig.add_subplot()
+    for label, points in _by_label(sweeps["width"]).items():
+        ax.loglog([p["width"] for p in points], [p["median"] * 1e6 for p in points],
+                  "o-", label=label)
+    ax.set(xlabel="hidden width w (network 64-w-10)", ylabel="time per sample (us)",
+           title="Training time per sample against width")
+    _finish(fig, ax, paths[0])
+
+    fig = Figure(figsize=(11, 3.8))
+    for i, (key, xlabel) in enumerate((("width", "hidden width (64-w-10)"),
+                                       ("depth", "hidden layers of 32"),
+                                       ("batch_size", "batch size (64-32-10)"))):
+        ax = fig.add_subplot(1, 3, i + 1)
+        for label, speedup in _speedups(sweeps[key if key != "batch_size" else "batch"], key):
+            ax.plot(*zip(*speedup), "o-", label=label)
+        if key != "depth":
+            ax.set_xscale("log", base=2)
+        ax.axhline(1.0, color="grey", lw=0.8)
+        ax.set(xlabel=xlabel, ylabel="speedup (x)" if i == 0 else None)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="small")
+    fig.suptitle("Vectorized backend over per-neuron backend: how many times faster")
+    fig.tight_layout()
+    fig.savefig(paths[1], dpi=120)
+
+    fig = Figure(figsize=(6.4, 4.4))
+    ax = fig.add_subplot()
+    for backend, points in _by_label(sweeps["batch"], "backend").items():
+        ax.loglog([p["batch_size"] for p in points], [p["median"] * 1e6 for p in points],
+                  "o-", label=backend)
+    ax.set(xlabel="batch size (network 64-32-10)", ylabel="time per sample (us)",
+           title="Training time per sample against batch size")
+    _finish(fig, ax, paths[2])
+    return paths
+
+
+def _by_label(points, key="label"):
+    groups = {}
+    for p in points:
+        groups.setdefault(p[key], []).append(p)
+    return groups
+
+
+def _speedups(points, key):
+    """``[(label, [(x, per-neuron time / vectorized time), ...]), ...]``."""
+    time = {(p["backend"], p["batch_size"], p.get(key, p["batch_size"])): p["median"]
+            for p in points}
+    batches = sorted({p["batch_size"] for p in points})
+    if key == "batch_size":
+        xs = batches
+        return [("per sample", [(b, time["per-neuron", b, b] / time["vectorized", b, b])
+                                for b in xs])]
+    xs = sorted({p[key] for p in points})
+    return [(f"{'1 sample/step' if b == 1 else f'batch {b}'}",
+             [(x, time["per-neuron", b, x] / time["vectorized", b, x]) for x in xs])
+            for b in batches]
+
+
+def _finish(fig, ax, path):
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+# --- the command line ----------------------------------------------------------------------
+def main(argv=None):
+    """``neurotrace bench [--quick] [--out DIR] [--figures DIR]``; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="neurotrace bench",
+        description="Time neurotrace's per-neuron and vectorized backends against seed 003's "
+                    "code, scikit-learn, PyTorch and micrograd on the digits, sweep width, "
+                    "depth and batch size, and check the performance targets.")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer samples, repeats and sweep points (under 30 s)")
+    parser.add_argument("--out", default="bench_output",
+                        help="folder for bench.md and bench.json (default: bench_output)")
+    parser.add_argument("--figures", default="figures",
+                        help="folder for the plots (default: figures)")
+    args = parser.parse_args(argv)
+    results = run(quick=args.quick, out=args.out, figures=args.figures)
+    print(results["markdown"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
