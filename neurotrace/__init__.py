@@ -13,7 +13,7 @@ from .layer import Layer, VectorizedNetwork
 from .losses import Loss
 from .network import NeuralNetwork
 from .neuron import Neuron
-from .trace import Step, Trace
+from .trace_data import Step, Trace
 from .tracer import trace
 from . import viz  # noqa: E402  (pictures; the engine never imports it)
 from .optimizers import SGD, Adam, Optimizer

@@ -80,13 +80,13 @@ def settings(quick=False):
     """How much to measure: the full run (about 5 minutes) or ``quick`` (well under 30 s)."""
     if quick:
         return {
-            "quick": True, "n_samples": 128, "micrograd_samples": 2, "repeats": 3,
+            "quick": True, "n_samples": 256, "micrograd_samples": 2, "repeats": 3,
             "micrograd_repeats": 1, "warmup": 1,
             "widths": [8, 32, 128], "depths": [1, 3], "batch_sizes": [1, 8, 32, 128],
             "sweep_samples": 128, "sweep_min_samples": 16, "neuron_samples_budget": 128 * 42,
             "sweep_repeats": 2, "batch_sweep_samples": 128,
             "flop_sizes": [784, 256, 128, 10], "flop_batch": 256, "flop_samples": 512,
-            "flop_repeats": 2, "matmul_repeats": 3,
+            "flop_repeats": 2,
         }
     return {
         "quick": False, "n_samples": 1797, "micrograd_samples": 20, "repeats": 7,
@@ -96,7 +96,7 @@ def settings(quick=False):
         "sweep_samples": 512, "sweep_min_samples": 64, "neuron_samples_budget": 512 * 42,
         "sweep_repeats": 5, "batch_sweep_samples": 512,
         "flop_sizes": [784, 256, 128, 10], "flop_batch": 256, "flop_samples": 2048,
-        "flop_repeats": 5, "matmul_repeats": 20,
+        "flop_repeats": 7,
     }
 
 
@@ -222,6 +222,14 @@ def _dist_version(name):
         return "unknown"
 
 
+def _load_average():
+    """The 1-minute load average (how busy the machine was), where the system reports it."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
 def _blas_threads():
     try:
         from threadpoolctl import threadpool_info
@@ -252,6 +260,7 @@ def run(quick=False, out="bench_output", figures="figures", log=None):
         "date": started.isoformat(timespec="seconds"),
         "quick": bool(quick),
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(),
+                    "load_average_at_start": _load_average(),
                     "processor": platform.processor() or platform.machine(),
                     "blas": _blas_threads(), "torch_threads": _torch_threads()},
         "versions": _versions(),
@@ -264,6 +273,7 @@ def run(quick=False, out="bench_output", figures="figures", log=None):
         "flops": flops,
         "seconds": None,
     }
+    results["machine"]["load_average_at_end"] = _load_average()
     results["figures"] = draw(results, figures)
     results["seconds"] = (datetime.datetime.now().astimezone() - started).total_seconds()
     markdown = to_markdown(results)
@@ -287,6 +297,10 @@ def _x(ratio):
     if ratio is None:
         return ""
     return f"{ratio:,.0f}x" if ratio >= 100 else f"{ratio:.3g}x"
+
+
+def _load(value):
+    return "unknown" if value is None else f"{value:.2f}"
 
 
 def _table(header, lines):
@@ -315,14 +329,16 @@ def _sweep_table(points, key, header, label="label"):
 
 def to_markdown(results):
     """The report: the comparison, the targets, the sweeps, the FLOP rate, what is timed."""
-    config, versions = results["settings"], results["versions"]
+    config, versions, machine = results["settings"], results["versions"], results["machine"]
     found = ", ".join(f"{name} {versions[name] or 'not installed'}"
                       for name in ("numpy", "scikit-learn", "torch", "micrograd"))
     ours = next(r for r in results["rows"] if r["id"] == "per-neuron-1")
     lines = [
         "# neurotrace bench", "",
-        f"{results['date']}; {results['machine']['cpu_count']} cores (os.cpu_count()); "
-        f"{results['machine']['platform']}; Python {versions['python']}, {found}; "
+        f"{results['date']}; {machine['cpu_count']} cores (os.cpu_count()), load average "
+        f"{_load(machine.get('load_average_at_start'))} at the start and "
+        f"{_load(machine.get('load_average_at_end'))} at the end; {machine['platform']}; "
+        f"Python {versions['python']}, {found}; "
         f"{'quick run' if results['quick'] else 'full run'}"
         + (f", {results['seconds']:.0f} s." if results.get("seconds") else "."), "",
         f"Network {'-'.join(map(str, SIZES))}, sigmoid, SGD lr {LR}, loss sse (gradient "
@@ -378,9 +394,10 @@ NOTES = [
     "loss gradient, backward, update, one step per batch.",
     "neurotrace rows run `nt.fit(net, X, Y, loss='sse', epochs=1, batch_size=b, "
     "shuffle=False, progress=False)`. fit then computes the loss on the whole training set, "
-    "which no baseline does; that evaluation is timed on its own (`net.loss(X, Y)`, the "
-    "same call, right after) and subtracted. fit's per-step checks (finite loss and "
-    "gradients) stay in. bench.json keeps both parts per repeat.",
+    "which no baseline does; that evaluation is timed on its own right after (`net.loss(X, "
+    "Y)`, the same call, 3 times) and the fastest of those is subtracted, so the steps' "
+    "time is never underestimated. fit's per-step checks (finite loss and gradients) stay "
+    "in. bench.json keeps both parts per repeat.",
     "The traced row runs the same fit inside `nt.trace(net, max_bytes=2**40)`: every "
     "quantity of every step is recorded and nothing is thinned; opening and closing the "
     "trace are included.",
@@ -391,10 +408,12 @@ NOTES = [
     "but not the same numbers); PyTorch forward, 0.5*sum((a - y)^2), zero_grad, backward, "
     "step; micrograd forward, backward and update per sample, on the first few samples only.",
     "Rows take turns (each row once, then again) so that other processes slow every row "
-    "alike; the garbage collector runs between timings, not during them. Times are medians.",
+    "alike; the garbage collector is off while the clock runs (as in timeit). Times are "
+    "medians.",
     "FLOP rate: 2mnk per (m, n) @ (n, k) product, per layer Z = XW, dL/dW = X^T delta and "
     "(except layer 1) dL/dX = delta W^T, over the median time per step. The reference is "
-    "numpy timing exactly those products alone, on contiguous random matrices.",
+    "numpy doing exactly those products alone on contiguous random matrices, timed taking "
+    "turns with the training; 'peak' is the largest product alone.",
 ]
 
 

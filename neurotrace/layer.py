@@ -241,7 +241,7 @@ class VectorizedNetwork(NetworkBase):
         for l, layer in enumerate(self.layers):
             X = layer._forward(X)
             if recorder is not None:
-                recorder.record(self, "forward", layer=l)
+                recorder.record(self, "forward", layer=l, a=X)
         self.output = X
         return X
 

@@ -151,7 +151,7 @@ class NeuralNetwork(NetworkBase):
                 for j, neuron in enumerate(layer):
                     neuron.a = A[..., j]
             if recorder is not None:
-                recorder.record(self, "forward", layer=l)
+                recorder.record(self, "forward", layer=l, a=A)
             X = A
         self.output = X
         return X
@@ -182,7 +182,7 @@ class NeuralNetwork(NetworkBase):
                 for neuron, dL_da, out in zip(layer, dL_dA.T, sent):
                     neuron._backward_batch(dL_da, out)
             if recorder is not None:
-                recorder.record(self, "backward", layer=l)
+                recorder.record(self, "backward", layer=l, dL_da=dL_dA, delta=delta)
             # Each predecessor receives one error from every neuron of this layer: add them up.
             dL_dA = sent.sum(axis=0) if sends else None
             delta = None

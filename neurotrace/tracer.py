@@ -14,17 +14,18 @@ layer). The events are:
   or has just done so (``phase="after"``).
 
 The recorder copies what it needs, *per layer* (one array per quantity), and
-the :class:`~neurotrace.trace.Trace` slices those arrays into neurons when it is
+the :class:`~neurotrace.trace_data.Trace` slices those arrays into neurons when it is
 asked. Both backends therefore give the same trace: the vectorized one already
 has layer arrays, the neuron one is gathered neuron by neuron.
 """
 import contextlib
 import warnings
+from operator import attrgetter
 
 import numpy as np
 
 from .layer import Layer, VectorizedNetwork
-from .trace import QUANTITIES, Trace
+from .trace_data import QUANTITIES, Trace
 
 __all__ = ["trace", "DEFAULT_MAX_BYTES"]
 
@@ -47,7 +48,7 @@ def trace(network, *, steps=None, every=1, neurons=None, quantities=None,
     neurons : list of str, optional
         Neuron or layer names to keep (``["L1.N0", "L2"]``). Default: all.
     quantities : list of str, optional
-        Which of :data:`neurotrace.trace.QUANTITIES` to keep. Default: all.
+        Which of :data:`neurotrace.trace_data.QUANTITIES` to keep. Default: all.
     max_bytes : int, default=64 MiB
         A cap on memory. When reached, every other kept step is dropped and
         only every other step is kept from then on; the trace says so in
@@ -92,6 +93,12 @@ class Recorder:
         self.keep_sent = "to_predecessors" in want
         self.keep_before = bool(want & {"weights_before", "bias_before"})
         self.keep_after = bool(want & {"weights_after", "bias_after"})
+        self.backward_names_batch = want & {"dL_da", "da_dz", "delta"}
+        if self.keep_sent:
+            self.backward_names_batch.add("delta")
+        self.backward_names = set(self.backward_names_batch)
+        if self.keep_grad:
+            self.backward_names.add("delta")
         self.rows = _select_neurons(network, neurons)
         self.steps_wanted = None if steps is None else _as_step_filter(steps)
         self.every, self.max_bytes = every, max_bytes
@@ -110,7 +117,8 @@ class Recorder:
         self.thin = 1                # after thinning: keep one in `thin` of the wanted steps
         self.wanted = 0              # how many steps passed the steps/every limits so far
         self.last_block = {}         # per layer, the last parameter block copied (shared)
-        self.previous_ids = set()    # arrays of the last step (a later step may share them)
+        self.last_a = (None, None)   # the last layer output seen, and our copy of it
+        self.step_bytes = 0
 
     # --- the one hook the engine calls ----------------------------------------------------
     def record(self, network, event, layer=None, **info):
@@ -122,14 +130,14 @@ class Recorder:
                 self._start({})
             self.open = False
             if self.current is not None and layer in self.rows:
-                self._forward(network, layer)
+                self._forward(network, layer, info["a"])
         elif self.current is None:
             return
         elif event == "loss":
             self._loss(network, info)
         elif event == "backward":
             if layer in self.rows:
-                self._backward(network, layer)
+                self._backward(network, layer, info)
         elif event == "update":
             self._update(network, info)
 
@@ -147,23 +155,29 @@ class Recorder:
             self.current = None
             return
         self.current = {"id": step_id, "layers": {l: {} for l in self.rows}}
-        for key in ("epoch", "step", "batch"):
-            if key in info:
-                self.current[{"step": "batch_step", "batch": "batch"}.get(key, key)] = \
-                    np.array(info[key]) if key == "batch" else info[key]
+        self.step_bytes = 0
+        if "epoch" in info:
+            self.current["epoch"] = info["epoch"]
+            self.current["batch_step"] = info["step"]
+            self._keep(self.current, "batch", np.array(info["batch"]))
+
+    def _keep(self, store, key, array):
+        """Store a fresh copy and count its bytes toward the cap."""
+        store[key] = array
+        self.step_bytes += array.nbytes
+        return array
 
     def _close(self):
         """Hand the finished step to the trace; thin the trace when over the cap."""
         if self.current is None:
             return
-        self.bytes += self.trace._add(self.current, self.previous_ids)
-        self.previous_ids = _array_ids(self.current)
-        closed, self.current = self.current["id"], None
+        self.trace._add(self.current)
+        self.bytes += self.step_bytes
+        self.current = None
         if self.bytes > self.max_bytes:
             self.thin *= 2
             self.bytes = self.trace._thin()
-            if closed not in self.trace._steps:
-                self.previous_ids = set()    # nothing kept shares the next step's arrays now
+            self.last_block, self.last_a = {}, (None, None)   # dropped steps' copies: not shared
             cap = (f"{self.max_bytes / 2**20:.0f} MiB" if self.max_bytes >= 2**20
                    else f"{self.max_bytes} bytes")
             message = (f"neurotrace.trace: the trace reached its memory cap of "
@@ -178,22 +192,23 @@ class Recorder:
         self._close()
 
     # --- what each event keeps ---------------------------------------------------------------
-    def _forward(self, network, l):
+    def _forward(self, network, l, a):
         rows, store, want = self.rows[l], self.current["layers"][l], self.want
         if self.vectorized:
             layer = network.layers[l]
-            x, z, a = layer.X, layer.Z, layer.A
+            x, z = layer.X, layer.Z
         else:
-            neurons = network.layers[l]
-            x = neurons[0].x
-            z = _gather(neurons, "z") if "z" in want else None
-            a = _gather(neurons, "a") if "a" in want else None
+            x, z = network.layers[l][0].x, None
         if "x" in want or self.keep_grad:
-            store["x"] = np.array(x, dtype=np.float64)
+            # A layer's input is the layer before's output: one copy for both.
+            source, copy = self.last_a
+            store["x"] = copy if x is source else self._keep(store, "x", np.array(x, float))
         if "z" in want:
-            store["z"] = _cols(z, rows)
+            z = _gather(network.layers[l], "z") if z is None else z
+            self._keep(store, "z", _cols(z, rows))
         if "a" in want:
-            store["a"] = _cols(a, rows)
+            self._keep(store, "a", _cols(a, rows))
+            self.last_a = (a, store["a"]) if rows is None else (None, None)
 
     def _loss(self, network, info):
         step = self.current
@@ -201,32 +216,31 @@ class Recorder:
             step["loss"] = float(info["value"])
             step["loss_name"] = str(getattr(info["loss"], "name", info["loss"]))
         if "targets" in self.want:
-            step["targets"] = np.array(info["targets"], dtype=np.float64)
+            self._keep(step, "targets", np.array(info["targets"], dtype=np.float64))
         step["fused"] = bool(info["fused"])
         if network.softmax and "probabilities" in self.want:
-            step["probabilities"] = np.array(network.output, dtype=np.float64)
+            self._keep(step, "probabilities", np.array(network.output, dtype=np.float64))
 
-    def _backward(self, network, l):
-        rows, store, want = self.rows[l], self.current["layers"][l], self.want
-        source = network.layers[l]        # a Layer, or a list of Neurons
-        for name in ("dL_da", "da_dz", "delta"):
-            if name in want or name == "delta" and self.keep_sent:
-                value = _value(network, l, name)
-                if value is not None:
-                    store[name] = _cols(value, rows)
-        if self.keep_grad:
-            if network.output.ndim == 1:
-                # One sample: dL/dw = delta * x and dL/db = delta, products of numbers kept
-                # already; the trace multiplies them out when asked, as the engine does.
-                store.setdefault("delta", _cols(_value(network, l, "delta"), rows))
-            else:
-                store["grad"] = _take(network._grad_blocks[l], rows)
+    def _backward(self, network, l, info):
+        rows, store = self.rows[l], self.current["layers"][l]
+        one_sample = network.output.ndim == 1
+        # delta is kept too when the sent errors or one sample's dL/dw derive from it
+        names = self.backward_names if one_sample else self.backward_names_batch
+        if names:
+            for name, value in zip(("dL_da", "da_dz", "delta"),
+                                   _backward_values(network.layers[l], info)):
+                if name in names and value is not None:
+                    self._keep(store, name, _cols(value, rows))
+        if self.keep_grad and not one_sample:
+            # A batch: dL/dw sums over the samples; keep the engine's sums. (For one
+            # sample, dL/dw = delta * x is multiplied out by the trace when asked.)
+            self._keep(store, "grad", _take(network._grad_blocks[l], rows))
         if self.keep_sent:
             # Neuron j sends delta_j * w_j back. Keep the weights of this pass; the
             # trace multiplies them out when asked (the product the engine computes).
-            store["w"] = self._parameters(network, l)
+            store["w"] = self._parameters(store, network, l)
 
-    def _parameters(self, network, l, changed=False):
+    def _parameters(self, store, network, l, changed=False):
         """A copy of layer ``l``'s parameter block, shared with the last copy when equal.
 
         The weights of a forward pass, the weights before the update and, for the
@@ -234,10 +248,10 @@ class Recorder:
         """
         rows, block, last = self.rows[l], network._blocks[l], self.last_block.get(l)
         if rows is not None:
-            return _take(block, rows)
-        if not changed and last is not None and np.array_equal(last, block):
+            return self._keep(store, "_", _take(block, rows))
+        if not changed and last is not None and (last == block).all():
             return last
-        self.last_block[l] = copy = np.array(block, dtype=np.float64)
+        self.last_block[l] = copy = self._keep(store, "_", np.array(block, dtype=np.float64))
         return copy
 
     def _update(self, network, info):
@@ -246,21 +260,18 @@ class Recorder:
             store = self.current["layers"][l]
             if info["phase"] == "before":
                 if self.keep_before:
-                    store["before"] = self._parameters(network, l)
+                    store["before"] = self._parameters(store, network, l)
             else:
                 if self.keep_after:
-                    store["after"] = self._parameters(network, l, changed=True)
+                    store["after"] = self._parameters(store, network, l, changed=True)
                 if "optimizer_state" in self.want:
                     for name, flat in optimizer.state.items():
                         block = flat[_block_slice(network, l)].reshape(network._blocks[l].shape)
-                        store["state:" + name] = _take(block, self.rows[l])
+                        self._keep(store, "state:" + name, _take(block, self.rows[l]))
+            store.pop("_", None)
         if info["phase"] == "after":
             self.current["optimizer"] = {"name": type(optimizer).__name__, "lr": optimizer.lr,
                                          "steps": optimizer.steps, "clip": optimizer.last_clip}
-
-
-def _array_ids(step):
-    return {id(a) for store in step["layers"].values() for a in store.values()}
 
 
 def _block_slice(network, l):
@@ -268,18 +279,30 @@ def _block_slice(network, l):
     return slice(start, start + network._blocks[l].size)
 
 
-def _value(network, l, name):
-    """Layer ``l``'s ``dL_da``, ``da_dz`` or ``delta`` as one array (or None)."""
-    source = network.layers[l]
-    return getattr(source, name) if isinstance(source, Layer) else _gather(source, name)
+def _backward_values(source, info):
+    """``(dL_da, da_dz, delta)`` of a layer, as arrays (None where the engine had none).
+
+    The neuron network passes the layer's ``dL_da`` (and ``delta`` when it was
+    given: softmax or a fused output); ``f'(z)`` is gathered from the neurons.
+    """
+    if isinstance(source, Layer):
+        return source.dL_da, source.da_dz, source.delta
+    if info.get("delta") is not None:
+        return info.get("dL_da"), None, info["delta"]
+    dL_da, da_dz = info["dL_da"], _gather(source, "da_dz")
+    # delta = dL/da * f'(z), the very multiplication each neuron did (same bits).
+    return dL_da, da_dz, dL_da * da_dz
 
 
 def _gather(neurons, name):
     """One layer-level array of the neurons' values (None where the engine computed none)."""
-    values = [getattr(n, name) for n in neurons]
-    if values[0] is None:
+    first = getattr(neurons[0], name)
+    if first is None:
         return None
-    return np.array(values) if isinstance(values[0], float) else np.stack(values, axis=-1)
+    values = map(attrgetter(name), neurons)
+    if isinstance(first, float):                       # one sample: a float per neuron
+        return np.fromiter(values, np.float64, len(neurons))
+    return np.stack(list(values), axis=-1)              # a batch: an array per neuron
 
 
 def _cols(value, rows):

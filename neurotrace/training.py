@@ -1,6 +1,6 @@
 """Training: ``fit`` runs forward, loss, backward and the optimizer's update, batch after batch."""
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import losses
 from ._checks import check_targets

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import neurotrace as nt
-from neurotrace.trace import QUANTITIES
+from neurotrace.trace_data import QUANTITIES
 from neurotrace.tracer import DEFAULT_MAX_BYTES
 
 autograd = pytest.importorskip("autograd")

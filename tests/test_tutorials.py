@@ -19,7 +19,7 @@ TUTORIALS = sorted((ROOT / "tutorials").glob("*.ipynb"))
 
 # Messages on stderr that are not the tutorials' fault. tqdm.auto (imported by
 # neurotrace.training) warns in a kernel without ipywidgets, which is not a dependency.
-KNOWN_STDERR = ["TqdmWarning: IProgress not found"]
+KNOWN_STDERR = []
 
 
 def test_the_tutorials_are_there():

@@ -41,10 +41,8 @@ class Trace:
         self._steps = {}
 
     # --- filled in by the recorder ------------------------------------------------------
-    def _add(self, step, shared_ids=()):
-        """Keep ``step``; return the bytes it adds (arrays in ``shared_ids`` are counted already)."""
+    def _add(self, step):
         self._steps[step["id"]] = step
-        return _nbytes([step], set(shared_ids))
 
     def _note_skipped(self, step_id):
         self.skipped += 1
