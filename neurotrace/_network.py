@@ -202,7 +202,11 @@ class NetworkBase:
         if self.activation_names[-1] == "sigmoid" and loss is losses.bce:
             # Sigmoid + bce: dL/dz = (a - y) / a.size, the same cancellation.
             return losses.sigmoid_bce(self._output_z(), Y), None, (A - Y) / A.size, True
-        value, dL_da = loss.value(A, Y), np.asarray(loss.gradient(A, Y), dtype=A.dtype)
+        if hasattr(loss, "value_and_gradient"):
+            value, dL_da = loss.value_and_gradient(A, Y)
+        else:
+            value, dL_da = loss.value(A, Y), loss.gradient(A, Y)
+        dL_da = np.asarray(dL_da, dtype=A.dtype)
         if dL_da.shape != A.shape:
             raise ValueError(f"Loss {getattr(loss, 'name', loss)!r}: gradient(a, y) must have "
                              f"the shape of a, {A.shape}, got {dL_da.shape}.")

@@ -5,8 +5,10 @@ The derivative is written as a function of ``z`` *and* ``a = f(z)`` because for
 sigmoid and tanh it is cheaper from the output: ``f'(z) = a (1 - a)`` and
 ``f'(z) = 1 - a**2``.
 
-Every function stays finite for ``|z|`` up to 1e4 without overflow warnings:
-sigmoid never evaluates ``exp`` of a positive number.
+Every function stays finite for ``|z|`` up to 1e4 without overflow warnings.
+For one number, sigmoid never evaluates ``exp`` of a positive number; for an
+array it computes ``1 / (1 + exp(-z))``, where ``exp(-z) = inf`` (z < -709)
+gives exactly 0, the right value, and that overflow is silenced.
 
 ``softmax`` is special: it couples all the neurons of a layer, so it is applied
 by the layer (or the network), never by one neuron alone. It is only allowed on
@@ -57,14 +59,22 @@ def _identity_derivative(z, a):
 
 # --- sigmoid: f(z) = 1 / (1 + exp(-z)), f'(z) = a (1 - a) ------------------------
 def _sigmoid(z):
-    # exp(-|z|) is at most 1, so nothing overflows: for z >= 0 this is
-    # 1 / (1 + exp(-z)), for z < 0 the equal exp(z) / (1 + exp(z)).
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    # Computed step by step in one array, so a big batch needs no temporary arrays.
+    # For z < -709, exp(-z) overflows to inf and 1 / (1 + inf) = 0, which is sigmoid's
+    # value there to double precision: that overflow is expected, so it is not reported.
+    z = np.asarray(z)
+    a = np.empty(z.shape, z.dtype if z.dtype.kind == "f" else np.float64)
+    with np.errstate(over="ignore"):
+        np.exp(np.negative(z, out=a), out=a)          # exp(-z)
+    a += 1.0                                          # 1 + exp(-z)
+    np.divide(1.0, a, out=a)                          # 1 / (1 + exp(-z))
+    return a if a.ndim else a[()]                     # one number in, one number out
 
 
 def _sigmoid_derivative(z, a):
-    return a * (1.0 - a)
+    d = 1.0 - a                                       # 1 - a
+    d *= a                                            # a (1 - a), in the same array
+    return d
 
 
 def _sigmoid_scalar(z):

@@ -28,14 +28,16 @@ import numpy as np
 
 from . import baselines
 from . import bench_sweep as sweep
-from .bench_sweep import LR, SEED, BaselineEpoch, FitEpoch, digits_data, measure, our_network
+from .bench_sweep import (LR, SEED, BaselineEpoch, FitEpoch, StepEpoch, digits_data, measure,
+                          our_network)
 
 __all__ = ["main", "run", "settings", "compare", "check_targets", "ROWS", "TARGETS"]
 
 SIZES = (64, 32, 10)
 FIGURES = ("bench_width.png", "bench_speedup.png", "bench_batch.png")
 
-#: Every row of the comparison: (id, what it is, batch size). neurotrace's rows first.
+#: Every row of the comparison: (id, what it is, batch size). neurotrace's rows first; the
+#: two "step API" rows run the same steps without fit, to show how much of a row is fit's.
 ROWS = [
     ("per-neuron-1", "neurotrace per-neuron, 1 sample/step", 1),
     ("per-neuron-1-traced", "neurotrace per-neuron, 1 sample/step, fully traced", 1),
@@ -44,6 +46,8 @@ ROWS = [
     ("vectorized-32", "neurotrace vectorized float64, batch 32", 32),
     ("vectorized-f32-1", "neurotrace vectorized float32, 1 sample/step", 1),
     ("vectorized-f32-32", "neurotrace vectorized float32, batch 32", 32),
+    ("per-neuron-1-steps", "neurotrace per-neuron, 1 sample/step, step API, no fit", 1),
+    ("vectorized-32-steps", "neurotrace vectorized float64, batch 32, step API, no fit", 32),
     ("seed003-per-neuron-1", "seed 003 per-neuron (hand-out code)", 1),
     ("seed003-speedy-1", "seed 003 SpeedyNeuralNetwork, 1 sample/step", 1),
     ("seed003-speedy-32", "seed 003 SpeedyNeuralNetwork, batch 32", 32),
@@ -77,7 +81,7 @@ _COMPARE = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, 
 
 
 def settings(quick=False):
-    """How much to measure: the full run (about 5 minutes) or ``quick`` (well under 30 s)."""
+    """How much to measure: the full run (about a minute) or ``quick`` (about 10 s)."""
     if quick:
         return {
             "quick": True, "n_samples": 256, "micrograd_samples": 2, "repeats": 3,
@@ -89,14 +93,14 @@ def settings(quick=False):
             "flop_repeats": 2,
         }
     return {
-        "quick": False, "n_samples": 1797, "micrograd_samples": 20, "repeats": 7,
+        "quick": False, "n_samples": 1797, "micrograd_samples": 20, "repeats": 21,
         "micrograd_repeats": 3, "warmup": 1,
         "widths": [8, 16, 32, 64, 128, 256], "depths": [1, 2, 3, 4, 5, 6],
         "batch_sizes": [1, 2, 4, 8, 16, 32, 64, 128, 256],
         "sweep_samples": 512, "sweep_min_samples": 64, "neuron_samples_budget": 512 * 42,
-        "sweep_repeats": 5, "batch_sweep_samples": 512,
+        "sweep_repeats": 9, "batch_sweep_samples": 512,
         "flop_sizes": [784, 256, 128, 10], "flop_batch": 256, "flop_samples": 2048,
-        "flop_repeats": 7,
+        "flop_repeats": 15,
     }
 
 
@@ -106,10 +110,13 @@ def _build(row_id, batch_size, X, Y, config):
     if row_id.startswith(("per-neuron", "vectorized")):
         backend = "per-neuron" if row_id.startswith("per-neuron") else "vectorized"
         dtype = np.float32 if "-f32-" in row_id else np.float64
-        traced = row_id.endswith("traced")
-        epoch = FitEpoch(our_network(backend, SIZES, dtype), X, Y, batch_size, traced)
+        network = our_network(backend, SIZES, dtype)
+        if row_id.endswith("-steps"):
+            return StepEpoch(network, X, Y, batch_size), "net.backprop + optimizer.step"
+        traced = row_id.endswith("-traced")
+        epoch = FitEpoch(network, X, Y, batch_size, traced)
         note = (f"nt.trace records all {len(X)} steps" if traced
-                else "nt.fit, minus its epoch-end loss")
+                else "nt.fit without its epoch-end loss")
         return epoch, note
     name = row_id.rsplit("-", 1)[0]
     n_samples = len(X)
@@ -249,6 +256,7 @@ def run(quick=False, out="bench_output", figures="figures", log=None):
             print(message, file=sys.stderr, flush=True)
     config = settings(quick)
     started = datetime.datetime.now().astimezone()
+    load_at_start = _load_average()
     log(f"neurotrace bench{' --quick' if quick else ''}: comparison on digits "
         f"({config['n_samples']} samples)")
     rows = compare(config, log)
@@ -260,7 +268,7 @@ def run(quick=False, out="bench_output", figures="figures", log=None):
         "date": started.isoformat(timespec="seconds"),
         "quick": bool(quick),
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(),
-                    "load_average_at_start": _load_average(),
+                    "load_average_at_start": load_at_start,
                     "processor": platform.processor() or platform.machine(),
                     "blas": _blas_threads(), "torch_threads": _torch_threads()},
         "versions": _versions(),
@@ -394,10 +402,13 @@ NOTES = [
     "loss gradient, backward, update, one step per batch.",
     "neurotrace rows run `nt.fit(net, X, Y, loss='sse', epochs=1, batch_size=b, "
     "shuffle=False, progress=False)`. fit then computes the loss on the whole training set, "
-    "which no baseline does; that evaluation is timed on its own right after (`net.loss(X, "
-    "Y)`, the same call, 3 times) and the fastest of those is subtracted, so the steps' "
-    "time is never underestimated. fit's per-step checks (finite loss and gradients) stay "
-    "in. bench.json keeps both parts per repeat.",
+    "which no baseline does: the time fit spends in that evaluation (its call of "
+    "`net.loss(X, Y)`, clocked inside fit) is left out. Everything else fit does stays in: "
+    "its input checks, batching, per-step checks of the loss and gradients. bench.json "
+    "keeps both parts per repeat (fit_seconds_per_sample, eval_seconds_per_sample). The two "
+    "'step API, no fit' rows run the same steps through the public per-step API instead, "
+    "`net.backprop(xb, yb, 'sse', to_inputs=False); optimizer.step(net)` on views of the "
+    "data (with backprop's own input checks): the difference to the fit row is fit's.",
     "The traced row runs the same fit inside `nt.trace(net, max_bytes=2**40)`: every "
     "quantity of every step is recorded and nothing is thinned; opening and closing the "
     "trace are included.",
@@ -411,9 +422,11 @@ NOTES = [
     "alike; the garbage collector is off while the clock runs (as in timeit). Times are "
     "medians.",
     "FLOP rate: 2mnk per (m, n) @ (n, k) product, per layer Z = XW, dL/dW = X^T delta and "
-    "(except layer 1) dL/dX = delta W^T, over the median time per step. The reference is "
-    "numpy doing exactly those products alone on contiguous random matrices, timed taking "
-    "turns with the training; 'peak' is the largest product alone.",
+    "(except layer 1) dL/dX = delta W^T, over the median time per step. The training "
+    "there is the public step API on slices of the data, `net.backprop(xb, yb, 'sse', "
+    "to_inputs=False); optimizer.step(net)`, with its input checks. The reference is numpy "
+    "doing exactly those products alone on contiguous random matrices, timed taking turns "
+    "with the training; 'peak' is the largest product alone.",
 ]
 
 
@@ -422,7 +435,7 @@ def draw(results, folder):
 
     ``bench_width.png``: time per sample against hidden width (log-log), per backend;
     ``bench_speedup.png``: vectorized over per-neuron against width, depth and batch size;
-    ``bench_batch.png``: time per sample against batch size.
+    ``bench_batch.png``: time per sample against batch size (log-log).
     """
     from matplotlib.figure import Figure        # no pyplot: nothing global, no window
     os.makedirs(folder, exist_ok=True)
@@ -431,27 +444,32 @@ def draw(results, folder):
 
     fig = Figure(figsize=(6.4, 4.4))
     ax = fig.add_subplot()
-    for label, points in _by_label(sweeps["width"]).items():
+    for label, points in _by_label(sweeps["width"], "label").items():
         ax.loglog([p["width"] for p in points], [p["median"] * 1e6 for p in points],
                   "o-", label=label)
+    _ticks(ax, results["settings"]["widths"])
     ax.set(xlabel="hidden width w (network 64-w-10)", ylabel="time per sample (us)",
-           title="Training time per sample against width")
-    _finish(fig, ax, paths[0])
+           title="Training time per sample against hidden width")
+    _save(fig, ax, paths[0])
 
     fig = Figure(figsize=(11, 3.8))
-    for i, (key, xlabel) in enumerate((("width", "hidden width (64-w-10)"),
-                                       ("depth", "hidden layers of 32"),
-                                       ("batch_size", "batch size (64-32-10)"))):
+    panels = [("width", "width", "hidden width (64-w-10)"),
+              ("depth", "depth", "hidden layers of 32 (64-32-...-10)"),
+              ("batch", "batch_size", "batch size (64-32-10)")]
+    for i, (sweep_name, key, xlabel) in enumerate(panels):
         ax = fig.add_subplot(1, 3, i + 1)
-        for label, speedup in _speedups(sweeps[key if key != "batch_size" else "batch"], key):
-            ax.plot(*zip(*speedup), "o-", label=label)
+        for label, points in _speedups(sweeps[sweep_name], key):
+            ax.plot([x for x, _ in points], [s for _, s in points], "o-", label=label)
         if key != "depth":
             ax.set_xscale("log", base=2)
+        _ticks(ax, sorted({p[key] for p in sweeps[sweep_name]}))
         ax.axhline(1.0, color="grey", lw=0.8)
-        ax.set(xlabel=xlabel, ylabel="speedup (x)" if i == 0 else None)
+        ax.set(xlabel=xlabel, ylim=(0, None))
+        if i == 0:
+            ax.set_ylabel("per-neuron time / vectorized time")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="small")
-    fig.suptitle("Vectorized backend over per-neuron backend: how many times faster")
+    fig.suptitle("How many times faster the vectorized backend trains than the neuron objects")
     fig.tight_layout()
     fig.savefig(paths[1], dpi=120)
 
@@ -460,13 +478,14 @@ def draw(results, folder):
     for backend, points in _by_label(sweeps["batch"], "backend").items():
         ax.loglog([p["batch_size"] for p in points], [p["median"] * 1e6 for p in points],
                   "o-", label=backend)
+    _ticks(ax, results["settings"]["batch_sizes"])
     ax.set(xlabel="batch size (network 64-32-10)", ylabel="time per sample (us)",
            title="Training time per sample against batch size")
-    _finish(fig, ax, paths[2])
+    _save(fig, ax, paths[2])
     return paths
 
 
-def _by_label(points, key="label"):
+def _by_label(points, key):
     groups = {}
     for p in points:
         groups.setdefault(p[key], []).append(p)
@@ -474,22 +493,27 @@ def _by_label(points, key="label"):
 
 
 def _speedups(points, key):
-    """``[(label, [(x, per-neuron time / vectorized time), ...]), ...]``."""
-    time = {(p["backend"], p["batch_size"], p.get(key, p["batch_size"])): p["median"]
-            for p in points}
-    batches = sorted({p["batch_size"] for p in points})
-    if key == "batch_size":
-        xs = batches
-        return [("per sample", [(b, time["per-neuron", b, b] / time["vectorized", b, b])
-                                for b in xs])]
+    """``[(label, [(x, per-neuron time / vectorized time), ...]), ...]``, one per batch size
+    (one line in all for the batch sweep, where x is the batch size itself)."""
+    time = {(p["backend"], p["batch_size"], p[key]): p["median"] for p in points}
     xs = sorted({p[key] for p in points})
-    return [(f"{'1 sample/step' if b == 1 else f'batch {b}'}",
+    if key == "batch_size":
+        return [("same batch size for both",
+                 [(b, time["per-neuron", b, b] / time["vectorized", b, b]) for b in xs])]
+    batches = sorted({p["batch_size"] for p in points})
+    return [("1 sample/step" if b == 1 else f"batch {b}",
              [(x, time["per-neuron", b, x] / time["vectorized", b, x]) for x in xs])
             for b in batches]
 
 
-def _finish(fig, ax, path):
-    ax.grid(True, which="both", alpha=0.3)
+def _ticks(ax, values):
+    """Ticks at the measured values, written as plain numbers."""
+    ax.set_xticks(values, [str(v) for v in values])
+    ax.minorticks_off()
+
+
+def _save(fig, ax, path):
+    ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=120)

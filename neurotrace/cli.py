@@ -6,6 +6,7 @@ with a trace and writes its pictures (see :mod:`neurotrace.demo`);
 ``python -m neurotrace ...`` does the same.
 """
 import argparse
+import importlib
 import sys
 
 __all__ = ["main"]
@@ -34,7 +35,7 @@ def _parser():
 
 def _bench(argv):
     try:
-        from . import bench
+        bench = importlib.import_module("neurotrace.bench")
     except ImportError as error:
         print(f"neurotrace bench: the benchmark module neurotrace.bench could not be imported "
               f"({error}). It ships with the full source tree; reinstall neurotrace from it "

@@ -142,7 +142,7 @@ class Layer:
             self._gb[...] = delta                         # dL/db = delta
         else:
             np.matmul(X.T, delta, out=self._gW)           # dL/dW = X^T delta, summed over samples
-            np.sum(delta, axis=0, out=self._gb)           # dL/db = delta summed over samples
+            self._gb[...] = delta.sum(axis=0)             # dL/db = delta summed over samples
         if not to_inputs:
             return None
         return delta @ self._W.T                          # dL/dX = delta W^T: every error sent, added up

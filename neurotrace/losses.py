@@ -31,10 +31,11 @@ class Loss:
     9.0
     """
 
-    def __init__(self, name, value, gradient, formula=None):
+    def __init__(self, name, value, gradient, formula=None, value_and_gradient=None):
         self.name = name
         self._value = value
         self._gradient = gradient
+        self._both = value_and_gradient
         self.formula = formula or name
 
     def value(self, a, y):
@@ -42,6 +43,13 @@ class Loss:
 
     def gradient(self, a, y):
         return self._gradient(a, y)
+
+    def value_and_gradient(self, a, y):
+        """Both at once (built-in losses share the work: ``a - y`` is computed once)."""
+        if self._both is None:
+            return self.value(a, y), self.gradient(a, y)
+        value, gradient = self._both(a, y)
+        return float(value), gradient
 
     def __repr__(self):
         return f"Loss({self.name!r})"
@@ -51,17 +59,34 @@ def _n_samples(a):
     return a.shape[0] if a.ndim == 2 else 1
 
 
+def _squares(d):
+    """The sum of squares of the entries of ``d``, as one dot product."""
+    flat = d.reshape(-1)
+    return flat @ flat
+
+
 # --- mse: mean of (a - y)^2 over all elements, dL/da = 2 (a - y) / a.size -----------
+def _mse_both(a, y):
+    d = a - y
+    return _squares(d) / d.size, 2.0 * d / d.size
+
+
 mse = Loss("mse",
-           lambda a, y: np.mean((a - y) ** 2),
+           lambda a, y: _squares(a - y) / a.size,
            lambda a, y: 2.0 * (a - y) / a.size,
-           "L = mean((a - y)^2)")
+           "L = mean((a - y)^2)", _mse_both)
+
 
 # --- sse: 1/2 sum of (a - y)^2, dL/da = a - y (seed 003's -(target - output)) --------
+def _sse_both(a, y):
+    d = a - y
+    return 0.5 * _squares(d), d
+
+
 sse = Loss("sse",
-           lambda a, y: 0.5 * np.sum((a - y) ** 2),
+           lambda a, y: 0.5 * _squares(a - y),
            lambda a, y: a - y,
-           "L = 1/2 sum((a - y)^2)")
+           "L = 1/2 sum((a - y)^2)", _sse_both)
 
 
 # --- bce: mean of -[y log a + (1 - y) log(1 - a)] -----------------------------------

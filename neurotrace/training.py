@@ -1,4 +1,6 @@
 """Training: ``fit`` runs forward, loss, backward and the optimizer's update, batch after batch."""
+import math
+
 import numpy as np
 from tqdm import tqdm
 
@@ -132,37 +134,47 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
                disable=not progress or epochs * steps_per_epoch < 2000)
     history = History()
     recorder = network.recorder
-    for epoch in bar:
-        order = rng.permutation(n) if shuffle else np.arange(n)
-        for step, start in enumerate(range(0, n, batch_size)):
-            if batch_size == 1:
-                index = order[start]
-                xb, yb = X[index], Y[index]               # one sample, 1-D, as seed 003
-            else:
-                index = order[start:start + batch_size]
-                xb, yb = X[index], Y[index]
-            if recorder is not None:
-                recorder.record(network, "step", epoch=epoch, step=step, batch=index)
-            # Overflow here is divergence, which the check below reports (a RuntimeWarning
-            # first would only get in its way, or replace it where warnings are errors).
-            with np.errstate(over="ignore", invalid="ignore"):
+    # Overflow while training is divergence, which the check after each step reports (a
+    # RuntimeWarning first would only get in its way, or replace it where warnings are errors).
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in bar:
+            order = rng.permutation(n) if shuffle else np.arange(n)
+            Xe, Ye = (X, Y) if not shuffle else (X[order], Y[order])   # this epoch's order
+            for step, start in enumerate(range(0, n, batch_size)):
+                stop = start + batch_size
+                if batch_size == 1:
+                    xb, yb = Xe[start], Ye[start]         # one sample, 1-D, as seed 003
+                else:
+                    xb, yb = Xe[start:stop], Ye[start:stop]
+                if recorder is not None:
+                    batch = order[start] if batch_size == 1 else order[start:stop]
+                    recorder.record(network, "step", epoch=epoch, step=step, batch=batch)
                 network._forward(xb)
-                value = network._loss_backward(yb, loss, to_inputs=False)   # nobody needs dL/dx
-            if not (np.isfinite(value) and np.all(np.isfinite(network.flat_gradients))):
-                what = "loss" if not np.isfinite(value) else "gradient"
-                raise TrainingDiverged(
-                    f"Training diverged at epoch {epoch}, step {step}: the {what} became "
-                    f"{value if what == 'loss' else 'NaN or inf'}. The network is left as it "
-                    f"was before this step. Try a smaller learning rate (lr={optimizer.lr:g} "
-                    f"now; e.g. lr={optimizer.lr / 10:g}) or gradient clipping.")
-            optimizer.step(network)
-        history.epochs.append(epoch)
-        with np.errstate(over="ignore", invalid="ignore"):   # inf here: the next step says so
+                value = network._loss_backward(yb, loss, to_inputs=False)  # no one needs dL/dx
+                if not _finite(value, network.flat_gradients):
+                    what = "loss" if not math.isfinite(value) else "gradient"
+                    raise TrainingDiverged(
+                        f"Training diverged at epoch {epoch}, step {step}: the {what} became "
+                        f"{value if what == 'loss' else 'NaN or inf'}. The network is left as "
+                        f"it was before this step. Try a smaller learning rate "
+                        f"(lr={optimizer.lr:g} now; e.g. lr={optimizer.lr / 10:g}) or "
+                        f"gradient clipping.")
+                optimizer.step(network)
+            history.epochs.append(epoch)
             _measure(network, history, "", X, Y, loss, metrics)
             if validation_data is not None:
                 _measure(network, history, "val_", Xv, Yv, loss, metrics)
-        bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+            bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
     return history
+
+
+def _finite(value, gradients):
+    """True if the loss and every gradient are finite numbers.
+
+    ``g @ g`` is one number that is finite only when every entry of g is (an inf or
+    a NaN anywhere makes it inf or NaN), and much cheaper than checking each entry.
+    """
+    return math.isfinite(value) and math.isfinite(gradients @ gradients)
 
 
 def _measure(network, history, prefix, X, Y, loss, metrics):

@@ -1,0 +1,135 @@
+"""Tests of ``neurotrace bench``: it runs, reports every row, writes its files.
+
+No test here looks at how long anything took; timing is the benchmark's job.
+"""
+import contextlib
+import importlib
+import io
+import json
+import os
+import sys
+
+import pytest
+
+import neurotrace
+
+EXPECTED_KEYS = {"date", "quick", "machine", "versions", "network", "settings", "rows",
+                 "targets", "sweeps", "flops", "figures", "seconds"}
+
+
+@pytest.fixture(scope="module")
+def bench():
+    """``neurotrace.bench``, imported here and forgotten by the package afterwards.
+
+    Other tests fake ``neurotrace.bench`` in ``sys.modules``; ``from . import bench``
+    (the CLI) only looks there while the package has no ``bench`` attribute.
+    """
+    before = {name for name in ("bench", "bench_sweep") if hasattr(neurotrace, name)}
+    yield importlib.import_module("neurotrace.bench")
+    for name in {"bench", "bench_sweep"} - before:
+        if hasattr(neurotrace, name):
+            delattr(neurotrace, name)
+
+
+@pytest.fixture(scope="module")
+def quick_run(bench, tmp_path_factory):
+    """``bench.main(["--quick", ...])`` once; its folder, printed output and JSON."""
+    folder = tmp_path_factory.mktemp("bench")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = bench.main(["--quick", "--out", str(folder), "--figures", str(folder)])
+    with open(folder / "bench.json", encoding="utf-8") as f:
+        results = json.load(f)
+    return {"folder": folder, "status": status, "stdout": out.getvalue(), "json": results}
+
+
+def test_quick_run_prints_and_writes_the_markdown_table(quick_run):
+    assert quick_run["status"] == 0
+    markdown = (quick_run["folder"] / "bench.md").read_text(encoding="utf-8")
+    assert markdown.strip() == quick_run["stdout"].strip()
+    for heading in ("## Time per sample", "## Targets", "## Scaling", "## FLOP rate",
+                    "## What is timed"):
+        assert heading in markdown
+
+
+def test_every_row_is_present_or_skipped_with_a_reason(bench, quick_run):
+    rows = quick_run["json"]["rows"]
+    assert [row["id"] for row in rows] == [row_id for row_id, _, _ in bench.ROWS]
+    markdown = quick_run["stdout"]
+    for row in rows:
+        assert row["label"] in markdown
+        assert row["status"] in ("ok", "skipped")
+        if row["status"] == "ok":
+            assert row["median"] > 0 and row["min"] > 0
+            assert len(row["times"]) == row["repeats"] >= 1
+            assert row["n_samples"] >= 1
+        else:
+            assert row["reason"]
+            assert f"skipped: {row['reason']}" in markdown
+    ours = [row for row in rows if row["id"].startswith(("per-neuron", "vectorized"))]
+    assert all(row["status"] == "ok" for row in ours)
+    assert all("vs_per_neuron_1" in row and "vs_vectorized_32" in row for row in ours)
+
+
+def test_the_traced_row_records_every_step(quick_run):
+    traced = next(r for r in quick_run["json"]["rows"] if r["id"] == "per-neuron-1-traced")
+    warmup_and_repeats = traced["warmup"] + traced["repeats"]
+    assert traced["steps_recorded"] == [traced["n_samples"]] * warmup_and_repeats
+
+
+def test_the_json_has_the_expected_keys(bench, quick_run):
+    results = quick_run["json"]
+    assert EXPECTED_KEYS <= set(results)
+    assert results["quick"] is True
+    assert results["machine"]["cpu_count"] == os.cpu_count()
+    for name in ("numpy", "scikit-learn", "torch", "micrograd", "neurotrace"):
+        assert name in results["versions"]
+    assert [t["target"] for t in results["targets"]] == [t[0] for t in bench.TARGETS]
+    for target in results["targets"]:
+        assert target["status"] in ("met", "missed") or target["status"].startswith(
+            "not checked (")
+        if target["met"] is not None:
+            assert target["value"] > 0
+    sweeps = results["sweeps"]
+    config = results["settings"]
+    assert sorted({p["width"] for p in sweeps["width"]}) == config["widths"]
+    assert sorted({p["depth"] for p in sweeps["depth"]}) == config["depths"]
+    assert sorted({p["batch_size"] for p in sweeps["batch"]}) == config["batch_sizes"]
+    assert all(p["median"] > 0 for points in sweeps.values() for p in points)
+    assert [f["dtype"] for f in results["flops"]] == ["float64", "float32"]
+    for flop in results["flops"]:
+        assert flop["rate"] > 0 and flop["reference_rate"] > 0 and flop["peak_rate"] > 0
+
+
+def test_the_plots_are_written(bench, quick_run):
+    paths = quick_run["json"]["figures"]
+    assert [os.path.basename(p) for p in paths] == list(bench.FIGURES)
+    for path in paths:
+        with open(path, "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_missing_torch_is_skipped_with_its_reason(bench, monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)      # `import torch` now fails
+    config = dict(bench.settings(quick=True), n_samples=32, repeats=1, micrograd_samples=1)
+    rows = bench.compare(config, log=lambda message: None)
+    by_id = {row["id"]: row for row in rows}
+    assert list(by_id) == [row_id for row_id, _, _ in bench.ROWS]
+    for row_id in ("torch-cpu-1", "torch-cpu-32"):
+        assert by_id[row_id]["status"] == "skipped"
+        assert by_id[row_id]["reason"] == "torch not installed"
+    assert by_id["vectorized-32"]["status"] == "ok"
+    targets = {t["target"]: t for t in bench.check_targets(rows, flops=[])}
+    torch_target = targets["vectorized batch 32 faster than PyTorch CPU batch 32"]
+    assert torch_target["met"] is None
+    assert torch_target["status"] == "not checked (torch-cpu-32: torch not installed)"
+    assert bench._versions()["torch"] is None
+
+
+def test_help_names_the_options(bench, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--quick", "--out", "--figures"):
+        assert option in text
