@@ -42,7 +42,8 @@ class Activation:
         self.derivative_latex = derivative_latex
 
     def __call__(self, z):
-        return self.value(np.asarray(z, dtype=float))
+        z = np.asarray(z, dtype=float)
+        return self.value(z) if z.ndim else float(self.value(z.reshape(1))[0])
 
     def __repr__(self):
         return f"Activation({self.name!r})"
@@ -62,13 +63,11 @@ def _sigmoid(z):
     # Computed step by step in one array, so a big batch needs no temporary arrays.
     # For z < -709, exp(-z) overflows to inf and 1 / (1 + inf) = 0, which is sigmoid's
     # value there to double precision: that overflow is expected, so it is not reported.
-    z = np.asarray(z)
-    a = np.empty(z.shape, z.dtype if z.dtype.kind == "f" else np.float64)
+    a = np.negative(z)                                # -z
     with np.errstate(over="ignore"):
-        np.exp(np.negative(z, out=a), out=a)          # exp(-z)
+        np.exp(a, out=a)                              # exp(-z)
     a += 1.0                                          # 1 + exp(-z)
-    np.divide(1.0, a, out=a)                          # 1 / (1 + exp(-z))
-    return a if a.ndim else a[()]                     # one number in, one number out
+    return np.divide(1.0, a, out=a)                   # 1 / (1 + exp(-z))
 
 
 def _sigmoid_derivative(z, a):

@@ -9,6 +9,8 @@ from .neuron import Neuron
 
 __all__ = ["NeuralNetwork"]
 
+ONE = np.ones(1)
+
 
 class NeuralNetwork(NetworkBase):
     """Layers of :class:`Neuron` objects, layer ``l`` feeding layer ``l + 1``.
@@ -141,10 +143,15 @@ class NeuralNetwork(NetworkBase):
     def _forward(self, X):
         recorder = self.recorder
         one = X.ndim == 1
+        if one:
+            x1 = np.concatenate((X, ONE))                 # [x, 1]: see Neuron._forward_one
         for l, layer in enumerate(self.layers):
-            if one:                                       # each neuron: a = f(x @ w + b)
-                A = np.array([neuron._forward_one(X) for neuron in layer])
-            else:
+            if one:                                       # each neuron: a = f([x, 1] . [w, b])
+                values = [neuron._forward_one(x1) for neuron in layer]
+                values.append(1.0)
+                x1 = np.array(values)                     # [a, 1], the next layer's input
+                A = x1[:-1]
+            else:                                         # each neuron: a = f(X w + b)
                 A = np.stack([neuron._forward_batch(X) for neuron in layer], axis=-1)
             if l == len(self.layers) - 1 and self.softmax:
                 A = activations.softmax(A)                # the layer: p = softmax(z)

@@ -66,8 +66,14 @@ class Neuron:
 
     def forget(self):
         """Drop what the last forward and backward passes remembered."""
-        self.x = self.z = self.a = None
+        self._x = self._x1 = self.z = self.a = None
         self.dL_da = self.da_dz = self.delta = self.to_predecessors = None
+
+    @property
+    def x(self):
+        """The input of the last forward pass: ``(n_inputs,)`` or ``(n_samples, n_inputs)``."""
+        x1 = self._x1
+        return self._x if x1 is None else x1[:-1]
 
     # --- parameters --------------------------------------------------------------
     @property
@@ -110,19 +116,26 @@ class Neuron:
     def forward(self, x):
         """``a = f(x @ weights + bias)``: a float for one sample, ``(n_samples,)`` for a batch."""
         x = check_inputs(x, self.n_inputs, self.name)
+        if x.ndim == 2:
+            return self._forward_batch(x)
         # float(): relu's a is numpy's float64 on this path; one sample gives a plain float.
-        return float(self._forward_one(x)) if x.ndim == 1 else self._forward_batch(x)
+        return float(self._forward_one(np.append(x, 1.0)))
 
-    def _forward_one(self, x):
-        """One sample: z and a are single floats (the math module is fastest on them)."""
-        self.x = x
-        self.z = z = x.dot(self._w) + self._params[-1]    # z = sum_i w_i x_i + b
+    def _forward_one(self, x1):
+        """One sample, given as ``x1 = [x, 1]``: z and a are single floats.
+
+        With a 1 appended to the input, the bias is just the weight of that constant
+        input, so ``z = [x, 1] . [w, b]`` is one dot product with the neuron's
+        parameters, and one product gives both gradients in backward.
+        """
+        self._x1 = x1
+        self.z = z = x1.dot(self._params)                  # z = sum_i w_i x_i + b * 1
         self.a = a = self._f(z)                            # a = f(z)
         return a
 
     def _forward_batch(self, X):
         """A batch: one value of z and a per sample, in one call."""
-        self.x = X
+        self._x, self._x1 = X, None
         self.z = z = X.dot(self._w) + self._params[-1]    # z = X w + b
         self.a = a = self.activation.value(z)              # a = f(z)
         return a
@@ -153,8 +166,7 @@ class Neuron:
 
     def _send_one(self, delta, out):
         self.delta = delta
-        np.multiply(self.x, delta, out=self._gw)           # dL/dw = delta * x
-        self._grads[-1] = delta                            # dL/db = delta
+        np.multiply(self._x1, delta, out=self._grads)      # dL/dw = delta * x, dL/db = delta * 1
         if out is not None:
             np.multiply(self._w, delta, out=out)           # sent back: dL/dx = delta * w
         self.to_predecessors = out
@@ -168,7 +180,7 @@ class Neuron:
 
     def _send_batch(self, delta, out):
         self.delta = delta
-        np.dot(delta, self.x, out=self._gw)                # dL/dw = sum over samples of delta x
+        np.dot(delta, self._x, out=self._gw)               # dL/dw = sum over samples of delta x
         self._grads[-1] = delta.sum()                      # dL/db = sum over samples of delta
         if out is not None:
             np.multiply.outer(delta, self._w, out=out)     # sent back, per sample: delta * w

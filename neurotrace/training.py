@@ -134,38 +134,44 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
                disable=not progress or epochs * steps_per_epoch < 2000)
     history = History()
     recorder = network.recorder
-    # Overflow while training is divergence, which the check after each step reports (a
-    # RuntimeWarning first would only get in its way, or replace it where warnings are errors).
-    with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in bar:
-            order = rng.permutation(n) if shuffle else np.arange(n)
-            Xe, Ye = (X, Y) if not shuffle else (X[order], Y[order])   # this epoch's order
-            for step, start in enumerate(range(0, n, batch_size)):
-                stop = start + batch_size
-                if batch_size == 1:
-                    xb, yb = Xe[start], Ye[start]         # one sample, 1-D, as seed 003
-                else:
-                    xb, yb = Xe[start:stop], Ye[start:stop]
-                if recorder is not None:
-                    batch = order[start] if batch_size == 1 else order[start:stop]
-                    recorder.record(network, "step", epoch=epoch, step=step, batch=batch)
+    for epoch in bar:
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        Xe, Ye = (X, Y) if not shuffle else (X[order], Y[order])   # this epoch's order
+        for step, start in enumerate(range(0, n, batch_size)):
+            stop = start + batch_size
+            if batch_size == 1:
+                xb, yb = Xe[start], Ye[start]             # one sample, 1-D, as seed 003
+            else:
+                xb, yb = Xe[start:stop], Ye[start:stop]
+            if recorder is not None:
+                batch = order[start] if batch_size == 1 else order[start:stop]
+                recorder.record(network, "step", epoch=epoch, step=step, batch=batch)
+            try:
                 network._forward(xb)
                 value = network._loss_backward(yb, loss, to_inputs=False)  # no one needs dL/dx
-                if not _finite(value, network.flat_gradients):
-                    what = "loss" if not math.isfinite(value) else "gradient"
-                    raise TrainingDiverged(
-                        f"Training diverged at epoch {epoch}, step {step}: the {what} became "
-                        f"{value if what == 'loss' else 'NaN or inf'}. The network is left as "
-                        f"it was before this step. Try a smaller learning rate "
-                        f"(lr={optimizer.lr:g} now; e.g. lr={optimizer.lr / 10:g}) or "
-                        f"gradient clipping.")
-                optimizer.step(network)
-            history.epochs.append(epoch)
+                finite = _finite(value, network.flat_gradients)
+            except (FloatingPointError, RuntimeWarning) as error:   # overflow raised as an error
+                raise _diverged(epoch, step, "loss", f"too large ({error})", optimizer) \
+                    from error
+            if not finite:
+                what = "loss" if not math.isfinite(value) else "gradient"
+                raise _diverged(epoch, step, what, value if what == "loss" else "NaN or inf",
+                                optimizer)
+            optimizer.step(network)
+        history.epochs.append(epoch)
+        with np.errstate(over="ignore", invalid="ignore"):   # inf here: the next step says so
             _measure(network, history, "", X, Y, loss, metrics)
             if validation_data is not None:
                 _measure(network, history, "val_", Xv, Yv, loss, metrics)
-            bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+        bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
     return history
+
+
+def _diverged(epoch, step, what, value, optimizer):
+    return TrainingDiverged(
+        f"Training diverged at epoch {epoch}, step {step}: the {what} became {value}. The "
+        f"network is left as it was before this step. Try a smaller learning rate "
+        f"(lr={optimizer.lr:g} now; e.g. lr={optimizer.lr / 10:g}) or gradient clipping.")
 
 
 def _finite(value, gradients):
