@@ -206,7 +206,9 @@ class NetworkBase:
             value, dL_da = loss.value_and_gradient(A, Y)
         else:
             value, dL_da = loss.value(A, Y), loss.gradient(A, Y)
-        dL_da = np.asarray(dL_da, dtype=A.dtype)
+        # A loss of the user's own may hand back an array it changes later: keep a copy.
+        builtin = loss in (losses.mse, losses.sse, losses.bce, losses.cross_entropy)
+        dL_da = np.asarray(dL_da, dtype=A.dtype) if builtin else np.array(dL_da, dtype=A.dtype)
         if dL_da.shape != A.shape:
             raise ValueError(f"Loss {getattr(loss, 'name', loss)!r}: gradient(a, y) must have "
                              f"the shape of a, {A.shape}, got {dL_da.shape}.")

@@ -114,32 +114,32 @@ class Recorder:
         self.current = None          # the step being recorded (a dict), or None if skipped
         self.open = False            # a "step" event opened a step that has no forward yet
         self.bytes = 0
+        self.in_fit = False          # the current step was started by fit
         self.thin = 1                # after thinning: keep one in `thin` of the wanted steps
         self.wanted = 0              # how many steps passed the steps/every limits so far
         self.last_block = {}         # per layer, the last parameter block copied (shared)
-        self.last_a = (None, None)   # the last layer output seen, and our copy of it
         self.step_bytes = 0
 
     # --- the one hook the engine calls ----------------------------------------------------
     def record(self, network, event, layer=None, **info):
-        if event == "step":
-            self._start(info)
-            self.open = True
-        elif event == "forward":
+        if event == "forward":
             if layer == 0 and not self.open:
                 self._start({})
             self.open = False
             if self.current is not None and layer in self.rows:
                 self._forward(network, layer, info["a"])
+        elif event == "step":
+            self._start(info)
+            self.open = True
         elif self.current is None:
             return
-        elif event == "loss":
-            self._loss(network, info)
         elif event == "backward":
             if layer in self.rows:
                 self._backward(network, layer, info)
         elif event == "update":
             self._update(network, info)
+        elif event == "loss":
+            self._loss(network, info)
 
     # --- steps, limits, memory ------------------------------------------------------------
     def _start(self, info):
@@ -156,10 +156,12 @@ class Recorder:
             return
         self.current = {"id": step_id, "layers": {l: {} for l in self.rows}}
         self.step_bytes = 0
-        if "epoch" in info:
+        self.in_fit = "epoch" in info            # a step of fit, not one made by hand
+        if self.in_fit:
             self.current["epoch"] = info["epoch"]
             self.current["batch_step"] = info["step"]
-            self._keep(self.current, "batch", np.array(info["batch"]))
+            batch = info["batch"]                  # fit's sample numbers (never changed later)
+            self._keep(self.current, "batch", np.asarray(batch, dtype=np.int64))
 
     def _keep(self, store, key, array):
         """Store a fresh copy and count its bytes toward the cap."""
@@ -177,7 +179,7 @@ class Recorder:
         if self.bytes > self.max_bytes:
             self.thin *= 2
             self.bytes = self.trace._thin()
-            self.last_block, self.last_a = {}, (None, None)   # dropped steps' copies: not shared
+            self.last_block = {}                  # dropped steps' copies: not shared
             cap = (f"{self.max_bytes / 2**20:.0f} MiB" if self.max_bytes >= 2**20
                    else f"{self.max_bytes} bytes")
             message = (f"neurotrace.trace: the trace reached its memory cap of "
@@ -194,21 +196,18 @@ class Recorder:
     # --- what each event keeps ---------------------------------------------------------------
     def _forward(self, network, l, a):
         rows, store, want = self.rows[l], self.current["layers"][l], self.want
-        if self.vectorized:
-            layer = network.layers[l]
-            x, z = layer.X, layer.Z
-        else:
-            x, z = network.layers[l][0].x, None
         if "x" in want or self.keep_grad:
-            # A layer's input is the layer before's output: one copy for both.
-            source, copy = self.last_a
-            store["x"] = copy if x is source else self._keep(store, "x", np.array(x, float))
+            before = self.current["layers"].get(l - 1, {})
+            if l > 0 and self.rows[l - 1] is None and "a" in before:
+                store["x"] = before["a"]          # a layer's input is the layer before's output
+            else:
+                x = network.layers[l].X if self.vectorized else network.layers[l][0].x
+                self._keep(store, "x", np.array(x, dtype=np.float64))   # a copy: data can change
         if "z" in want:
-            z = _gather(network.layers[l], "z") if z is None else z
+            z = network.layers[l].Z if self.vectorized else _gather(network.layers[l], "z")
             self._keep(store, "z", _cols(z, rows))
         if "a" in want:
             self._keep(store, "a", _cols(a, rows))
-            self.last_a = (a, store["a"]) if rows is None else (None, None)
 
     def _loss(self, network, info):
         step = self.current
@@ -230,7 +229,8 @@ class Recorder:
             for name, value in zip(("dL_da", "da_dz", "delta"),
                                    _backward_values(network.layers[l], info)):
                 if name in names and value is not None:
-                    self._keep(store, name, _cols(value, rows))
+                    store[name] = value = _cols(value, rows)
+                    self.step_bytes += value.nbytes
         if self.keep_grad and not one_sample:
             # A batch: dL/dw sums over the samples; keep the engine's sums. (For one
             # sample, dL/dw = delta * x is multiplied out by the trace when asked.)
@@ -238,20 +238,22 @@ class Recorder:
         if self.keep_sent:
             # Neuron j sends delta_j * w_j back. Keep the weights of this pass; the
             # trace multiplies them out when asked (the product the engine computes).
-            store["w"] = self._parameters(store, network, l)
+            store["w"] = self._parameters(network, l)
 
-    def _parameters(self, store, network, l, changed=False):
+    def _parameters(self, network, l, changed=False):
         """A copy of layer ``l``'s parameter block, shared with the last copy when equal.
 
         The weights of a forward pass, the weights before the update and, for the
         next step, the weights after it are usually the same numbers: one copy.
         """
         rows, block, last = self.rows[l], network._blocks[l], self.last_block.get(l)
-        if rows is not None:
-            return self._keep(store, "_", _take(block, rows))
-        if not changed and last is not None and (last == block).all():
+        if not changed and rows is None and last is not None \
+                and last.tobytes() == block.tobytes():          # the same bits: share
             return last
-        self.last_block[l] = copy = self._keep(store, "_", np.array(block, dtype=np.float64))
+        copy = _take(block, rows)
+        self.step_bytes += copy.nbytes
+        if rows is None:
+            self.last_block[l] = copy
         return copy
 
     def _update(self, network, info):
@@ -259,16 +261,19 @@ class Recorder:
         for l in self.rows:
             store = self.current["layers"][l]
             if info["phase"] == "before":
-                if self.keep_before:
-                    store["before"] = self._parameters(store, network, l)
+                if self.keep_before and self.in_fit and "w" in store:
+                    # Inside fit nothing touches the weights between backward and the
+                    # update: the weights before it are the ones backward used.
+                    store["before"] = store["w"]
+                elif self.keep_before:
+                    store["before"] = self._parameters(network, l)
             else:
                 if self.keep_after:
-                    store["after"] = self._parameters(store, network, l, changed=True)
+                    store["after"] = self._parameters(network, l, changed=True)
                 if "optimizer_state" in self.want:
                     for name, flat in optimizer.state.items():
                         block = flat[_block_slice(network, l)].reshape(network._blocks[l].shape)
                         self._keep(store, "state:" + name, _take(block, self.rows[l]))
-            store.pop("_", None)
         if info["phase"] == "after":
             self.current["optimizer"] = {"name": type(optimizer).__name__, "lr": optimizer.lr,
                                          "steps": optimizer.steps, "clip": optimizer.last_clip}
@@ -306,9 +311,13 @@ def _gather(neurons, name):
 
 
 def _cols(value, rows):
-    """Keep the recorded neurons: the last axis of z, a, delta, ... (a copy)."""
+    """The recorded neurons' columns of z, a, delta, ... (the last axis).
+
+    These arrays are made anew by every pass and never changed afterwards, so a
+    float64 one is kept as it is; only a selection or a float32 array is copied.
+    """
     if rows is None:
-        return np.array(value, dtype=np.float64)
+        return np.asarray(value, dtype=np.float64)
     return np.asarray(value, dtype=np.float64)[..., rows]
 
 
