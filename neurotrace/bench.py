@@ -28,7 +28,8 @@ import numpy as np
 
 from . import baselines
 from . import bench_sweep as sweep
-from .bench_sweep import (LR, SEED, BaselineEpoch, FitEpoch, StepEpoch, digits_data, measure,
+from .bench_sweep import (EPOCHS_PER_FIT, LR, SEED, BaselineEpoch, FitEpoch, StepEpoch,
+                          digits_data, measure,
                           our_network)
 
 __all__ = ["main", "run", "settings", "compare", "check_targets", "ROWS", "TARGETS"]
@@ -115,8 +116,8 @@ def _build(row_id, batch_size, X, Y, config):
             return StepEpoch(network, X, Y, batch_size), "net.backprop + optimizer.step"
         traced = row_id.endswith("-traced")
         epoch = FitEpoch(network, X, Y, batch_size, traced)
-        note = (f"nt.trace records all {len(X)} steps" if traced
-                else "nt.fit without its epoch-end loss")
+        note = (f"nt.trace records all {EPOCHS_PER_FIT * len(X)} steps of a call" if traced
+                else f"nt.fit, {EPOCHS_PER_FIT} epochs a call, without its epoch-end loss")
         return epoch, note
     name = row_id.rsplit("-", 1)[0]
     n_samples = len(X)
@@ -352,8 +353,8 @@ def to_markdown(results):
         f"Network {'-'.join(map(str, SIZES))}, sigmoid, SGD lr {LR}, loss sse (gradient "
         f"-(target - output)); the first {config['n_samples']} digits (pixels / 16), in the "
         f"same order for everyone.", "",
-        f"## Time per sample (one epoch; median of {ours.get('repeats', '?')} after "
-        f"{config['warmup']} warm-up)", "",
+        f"## Time per sample (one epoch; median of {ours.get('repeats', '?')}, each run "
+        f"right after an untimed one, rows taking turns)", "",
     ]
     table = []
     for row in results["rows"]:

@@ -10,11 +10,12 @@ Every row of every table is *one epoch of plain SGD over the same ``n_samples`` 
 their given order* (no shuffling), ``batch_size`` rows per step, with the seed 003 loss
 gradient ``-(target - output)`` (neurotrace's ``"sse"``).
 
-* neurotrace's own backends run ``nt.fit(..., epochs=1, shuffle=False, progress=False)``,
-  what a user runs. ``fit`` also computes the loss on the whole training set at the end of
-  the epoch, which the baselines do not do; :class:`FitEpoch` clocks that evaluation
-  inside ``fit`` (its call of ``network.loss``) and leaves it out. Both parts are kept in
-  the JSON.
+* neurotrace's own backends run ``nt.fit(..., epochs=3, shuffle=False, progress=False)``,
+  what a user runs: one call for several epochs, so its one-off checks of the data count
+  as they do in training. ``fit`` also computes the loss on the whole training set at the
+  end of each epoch, which the baselines do not do; :class:`FitEpoch` clocks that
+  evaluation inside ``fit`` (its calls of ``network.loss``) and leaves it out. Both parts
+  are kept in the JSON.
 * :class:`StepEpoch` runs the same steps through the public per-step API instead
   (``backprop`` then ``optimizer.step``): the engine without ``fit``.
 * baselines (:mod:`neurotrace.baselines`) time their own ``run()``, one pass of steps.
@@ -43,6 +44,7 @@ __all__ = ["LR", "SEED", "TRACE_MAX_BYTES", "digits_data", "our_network", "FitEp
 LR = 0.1                   # SGD learning rate, for everyone
 SEED = 0                   # initial weights of every network
 TRACE_MAX_BYTES = 2 ** 40  # so large that a full trace is never thinned
+EPOCHS_PER_FIT = 3         # epochs per timed call of fit, as a training run calls it
 
 #: (label, backend, batch size) of the four configurations each sweep point times.
 SWEEP_CONFIGS = [("per-neuron, 1/step", "per-neuron", 1),
@@ -71,7 +73,7 @@ def our_network(backend, sizes, dtype=np.float64):
 
 
 class FitEpoch:
-    """One epoch of ``nt.fit`` on ``network``; calling it returns the seconds of the steps.
+    """``EPOCHS_PER_FIT`` epochs of one ``nt.fit`` call; calling it returns the seconds of the steps.
 
     The seconds ``fit`` spends in its epoch-end evaluation (its call of ``network.loss``,
     clocked by a wrapper on this network for the length of the call) are left out.
@@ -83,12 +85,13 @@ class FitEpoch:
         self.network, self.batch_size, self.traced = network, batch_size, traced
         dtype = network.flat_parameters.dtype
         self.X, self.Y = np.asarray(X, dtype), np.asarray(Y, dtype)
-        self.n_samples = len(X)
+        self.n_samples = len(X) * EPOCHS_PER_FIT       # samples stepped through per call
         self.optimizer = SGD(lr=LR)
         self.fit_seconds, self.eval_seconds, self.steps_recorded = [], [], []
 
     def _fit(self):
-        fit(self.network, self.X, self.Y, loss="sse", optimizer=self.optimizer, epochs=1,
+        fit(self.network, self.X, self.Y, loss="sse", optimizer=self.optimizer,
+            epochs=EPOCHS_PER_FIT,
             batch_size=self.batch_size, shuffle=False, progress=False)
 
     def __call__(self):
@@ -112,7 +115,7 @@ class FitEpoch:
             fit_seconds = time.perf_counter() - start
         finally:
             del network.loss
-        if len(evaluations) != 1:
+        if len(evaluations) != EPOCHS_PER_FIT:
             raise RuntimeError(f"neurotrace bench: expected fit to evaluate the loss once per "
                                f"epoch (network.loss), saw {len(evaluations)} calls.")
         if self.traced:
@@ -120,8 +123,8 @@ class FitEpoch:
                 raise RuntimeError("neurotrace bench: the trace was thinned; raise max_bytes.")
             self.steps_recorded.append(len(recorded.steps))
         self.fit_seconds.append(fit_seconds)
-        self.eval_seconds.append(evaluations[0])
-        return fit_seconds - evaluations[0]
+        self.eval_seconds.append(sum(evaluations))
+        return fit_seconds - sum(evaluations)
 
 
 class StepEpoch:
@@ -184,7 +187,8 @@ class BaselineEpoch:
 
 
 def measure(epochs, repeats, warmup=1):
-    """Time each of ``epochs`` (callables returning seconds) ``repeats[i]`` times, taking turns.
+    """Time each of ``epochs`` (callables returning seconds) ``repeats[i]`` times, taking turns,
+    each timed run right after an untimed one of the same epoch.
 
     ``repeats`` is one int for all or one per epoch. Returns, per epoch, a dict with the
     ``median`` and ``min`` seconds per sample and every repeat's ``times``.
@@ -197,6 +201,10 @@ def measure(epochs, repeats, warmup=1):
     for turn in range(max(repeats, default=0)):
         for i, epoch in enumerate(epochs):
             if turn < repeats[i]:
+                # Taking turns evens out a machine whose load changes, but leaves the caches
+                # to the row before; one untimed epoch first times each row warm, as a
+                # training run of many epochs is.
+                epoch()
                 times[i].append(_timed(epoch) / epoch.n_samples)
     return [{"median": statistics.median(t), "min": min(t), "times": t,
              "repeats": len(t), "warmup": warmup, "n_samples": e.n_samples}

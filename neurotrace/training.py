@@ -128,7 +128,7 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
         raise ValueError(f"The 'epochs' parameter of fit must be a non-negative integer. "
                          f"Got {epochs!r} instead.")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed) if shuffle else None
     steps_per_epoch = -(-n // batch_size)
     bar = tqdm(range(epochs), desc="fit", unit="epoch", leave=False,
                disable=not progress or epochs * steps_per_epoch < 2000)

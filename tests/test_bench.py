@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from neurotrace.bench_sweep import EPOCHS_PER_FIT
+
 import neurotrace
 
 EXPECTED_KEYS = {"date", "quick", "machine", "versions", "network", "settings", "rows",
@@ -73,8 +75,11 @@ def test_every_row_is_present_or_skipped_with_a_reason(bench, quick_run):
 
 def test_the_traced_row_records_every_step(quick_run):
     traced = next(r for r in quick_run["json"]["rows"] if r["id"] == "per-neuron-1-traced")
-    warmup_and_repeats = traced["warmup"] + traced["repeats"]
-    assert traced["steps_recorded"] == [traced["n_samples"]] * warmup_and_repeats
+    # one warm-up, then every timed run right after an untimed one; n_samples is what one
+    # call steps through (EPOCHS_PER_FIT epochs)
+    calls = traced["warmup"] + 2 * traced["repeats"]
+    assert traced["steps_recorded"] == [traced["n_samples"]] * calls
+    assert traced["n_samples"] % EPOCHS_PER_FIT == 0
 
 
 def test_the_json_has_the_expected_keys(bench, quick_run):
