@@ -401,8 +401,9 @@ def to_markdown(results):
 NOTES = [
     "Every row is one epoch of SGD steps over the same samples in the same order: forward, "
     "loss gradient, backward, update, one step per batch.",
-    "neurotrace rows run `nt.fit(net, X, Y, loss='sse', epochs=1, batch_size=b, "
-    "shuffle=False, progress=False)`. fit then computes the loss on the whole training set, "
+    "neurotrace rows run `nt.fit(net, X, Y, loss='sse', epochs=3, batch_size=b, "
+    "shuffle=False, progress=False)`, one call for several epochs as training calls it, and "
+    "report per sample. After each epoch fit computes the loss on the whole training set, "
     "which no baseline does: the time fit spends in that evaluation (its call of "
     "`net.loss(X, Y)`, clocked inside fit) is left out. Everything else fit does stays in: "
     "its input checks, batching, per-step checks of the loss and gradients. bench.json "
@@ -420,12 +421,15 @@ NOTES = [
     "but not the same numbers); PyTorch forward, 0.5*sum((a - y)^2), zero_grad, backward, "
     "step; micrograd forward, backward and update per sample, on the first few samples only.",
     "Rows take turns (each row once, then again) so that other processes slow every row "
-    "alike; the garbage collector is off while the clock runs (as in timeit). Times are "
-    "medians.",
+    "alike; each timed run comes right after an untimed run of the same row, so every row "
+    "is timed with warm caches, as it runs in training; the garbage collector is off while "
+    "the clock runs (as in timeit). Times are medians.",
     "FLOP rate: 2mnk per (m, n) @ (n, k) product, per layer Z = XW, dL/dW = X^T delta and "
     "(except layer 1) dL/dX = delta W^T, over the median time per step. The training "
-    "there is the public step API on slices of the data, `net.backprop(xb, yb, 'sse', "
-    "to_inputs=False); optimizer.step(net)`, with its input checks. The reference is numpy "
+    "there is exactly fit's work per batch (forward, loss, backward, update; fit checks the "
+    "data once per call, not per batch), each run from the same initial weights (trained on "
+    "and on, saturated float32 sigmoids give subnormal numbers that slow everything "
+    "tenfold). The reference is numpy "
     "doing exactly those products alone on contiguous random matrices, timed taking turns "
     "with the training; 'peak' is the largest product alone.",
 ]
