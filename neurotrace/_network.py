@@ -153,8 +153,8 @@ class NetworkBase:
         return self._backward(dL_da, delta)
 
     def loss(self, X, Y, loss="mse"):
-        """The loss of the current parameters on ``(X, Y)`` (nothing recorded, nothing stored)."""
-        X, Y = self._check_inputs(X), None if Y is None else Y
+        """The loss of the current parameters on ``(X, Y)``; a forward pass no trace records."""
+        X = self._check_inputs(X)
         recorder, self.recorder = self.recorder, None
         try:
             self._forward(X)

@@ -144,8 +144,9 @@ class Neuron:
     def backward(self, dL_da):
         """Store ``delta``, ``grad_weights``, ``grad_bias``; return dL/dx for the predecessors.
 
-        Uses the weights of the forward pass; it never changes them (that is
-        the optimizer's job).
+        It never changes the weights (that is the optimizer's job). The error it
+        sends back is ``delta * weights`` with the weights as they are now: change
+        them between forward and backward and that error is no longer the gradient.
         """
         if self.a is None:
             raise RuntimeError(f"Neuron {self.name}: call forward before backward.")
