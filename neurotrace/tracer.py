@@ -30,6 +30,7 @@ from .trace_data import QUANTITIES, Trace
 __all__ = ["trace", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = 64 * 2 ** 20
+FLOAT64 = np.dtype(np.float64)
 
 
 @contextlib.contextmanager
@@ -115,6 +116,8 @@ class Recorder:
         self.open = False            # a "step" event opened a step that has no forward yet
         self.bytes = 0
         self.in_fit = False          # the current step was started by fit
+        self.follows = False         # ... right after the step recorded last, in one fit call
+        self.current_id = None       # the number of the step recorded last
         self.thin = 1                # after thinning: keep one in `thin` of the wanted steps
         self.wanted = 0              # how many steps passed the steps/every limits so far
         self.last_block = {}         # per layer, the last parameter block copied (shared)
@@ -154,7 +157,14 @@ class Recorder:
             self.trace._note_skipped(step_id)
             self.current = None
             return
+        # Inside one call of fit nothing but fit touches the weights, so a step that
+        # follows the step recorded last, in the same call, starts from the weights that
+        # step ended with (kept as "after"): no need to compare them (see _parameters).
+        first_of_fit = info.get("epoch") == 0 and info.get("step") == 0
+        self.follows = ("epoch" in info and self.in_fit and not first_of_fit
+                        and self.current_id == step_id - 1 and self.keep_after)
         self.current = {"id": step_id, "layers": {l: {} for l in self.rows}}
+        self.current_id = step_id
         self.step_bytes = 0
         self.in_fit = "epoch" in info            # a step of fit, not one made by hand
         if self.in_fit:
@@ -248,7 +258,7 @@ class Recorder:
         """
         rows, block, last = self.rows[l], network._blocks[l], self.last_block.get(l)
         if not changed and rows is None and last is not None \
-                and last.tobytes() == block.tobytes():          # the same bits: share
+                and (self.follows or last.tobytes() == block.tobytes()):   # the same bits
             return last
         copy = _take(block, rows)
         self.step_bytes += copy.nbytes
@@ -316,9 +326,9 @@ def _cols(value, rows):
     These arrays are made anew by every pass and never changed afterwards, so a
     float64 one is kept as it is; only a selection or a float32 array is copied.
     """
-    if rows is None:
-        return np.asarray(value, dtype=np.float64)
-    return np.asarray(value, dtype=np.float64)[..., rows]
+    if value.dtype is not FLOAT64:                     # a float32 network
+        value = value.astype(np.float64)
+    return value if rows is None else value[..., rows]
 
 
 def _take(value, rows):

@@ -708,3 +708,47 @@ def test_no_warning_without_thinning(recwarn):
     X, Y = make_data(12)
     run(make_net(), X, Y, "mse", nt.SGD(lr=0.1), 1)
     assert len(recwarn) == 0
+
+
+def _parameters_before_each_step(net, X, Y, steps):
+    """Replays fit's per-sample steps by hand: the flat parameters before each one."""
+    before, opt = [], nt.SGD(lr=0.5)
+    for k in range(steps):
+        before.append(net.flat_parameters.copy())
+        net.backprop(X[k % len(X)], Y[k % len(Y)], "sse")
+        opt.step(net)
+    return before
+
+
+def _recorded_before(t, step, net):
+    return np.concatenate([np.append(t[step].update[name]["weights_before"],
+                                     t[step].update[name]["bias_before"])
+                           for layer in net.node_names() for name in layer])
+
+
+@pytest.mark.parametrize("every", [1, 2, 3])
+def test_weights_before_are_the_weights_each_step_started_from(every):
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 3, 1], seed=4)
+    expected = _parameters_before_each_step(nt.NeuralNetwork([2, 3, 1], seed=4), X, Y, 12)
+    with nt.trace(net, every=every) as t:
+        nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=3, batch_size=1,
+               shuffle=False, progress=False)
+    assert t.steps == list(range(0, 12, every))
+    for k in t.steps:
+        np.testing.assert_array_equal(_recorded_before(t, k, net), expected[k])
+        for name in ("L1.N0", "L2.N0"):   # the sent errors use the same weights
+            sent = t[k].backward[name]["to_predecessors"]
+            w = t[k].update[name]["weights_before"]
+            assert list(sent.values()) == list(t[k].backward[name]["delta"] * w)
+
+
+def test_weights_changed_between_two_fits_are_seen():
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    with nt.trace(net) as t:
+        nt.fit(net, X, Y, loss="sse", epochs=1, batch_size=1, shuffle=False, progress=False)
+        net["L1.N0"].weights[0] = 5.0                  # a student edits a weight in place
+        nt.fit(net, X, Y, loss="sse", epochs=1, batch_size=1, shuffle=False, progress=False)
+    assert t[4].update["L1.N0"]["weights_before"][0] == 5.0
+    assert t[3].update["L1.N0"]["weights_after"][0] != 5.0
