@@ -31,6 +31,7 @@ __all__ = ["trace", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = 64 * 2 ** 20
 FLOAT64 = np.dtype(np.float64)
+_GETTERS = {name: attrgetter(name) for name in ("z", "a", "dL_da", "da_dz", "delta")}
 
 
 @contextlib.contextmanager
@@ -170,8 +171,11 @@ class Recorder:
         if self.in_fit:
             self.current["epoch"] = info["epoch"]
             self.current["batch_step"] = info["step"]
-            batch = info["batch"]                  # fit's sample numbers (never changed later)
-            self._keep(self.current, "batch", np.asarray(batch, dtype=np.int64))
+            batch = info["batch"]                  # fit's sample number(s) in this step
+            if np.ndim(batch) == 0:
+                self.current["batch"] = int(batch)
+            else:                                  # a slice of fit's order, never changed
+                self._keep(self.current, "batch", np.asarray(batch, dtype=np.int64))
 
     def _keep(self, store, key, array):
         """Store a fresh copy and count its bytes toward the cap."""
@@ -212,7 +216,7 @@ class Recorder:
                 store["x"] = before["a"]          # a layer's input is the layer before's output
             else:
                 x = network.layers[l].X if self.vectorized else network.layers[l][0].x
-                self._keep(store, "x", np.array(x, dtype=np.float64))   # a copy: data can change
+                self._keep(store, "x", _take(x, None))    # a copy: the data may change later
         if "z" in want:
             z = network.layers[l].Z if self.vectorized else _gather(network.layers[l], "z")
             self._keep(store, "z", _cols(z, rows))
@@ -311,10 +315,11 @@ def _backward_values(source, info):
 
 def _gather(neurons, name):
     """One layer-level array of the neurons' values (None where the engine computed none)."""
-    first = getattr(neurons[0], name)
+    get = _GETTERS[name]
+    first = get(neurons[0])
     if first is None:
         return None
-    values = map(attrgetter(name), neurons)
+    values = map(get, neurons)
     if isinstance(first, float):                       # one sample: a float per neuron
         return np.fromiter(values, np.float64, len(neurons))
     return np.stack(list(values), axis=-1)              # a batch: an array per neuron
@@ -332,10 +337,10 @@ def _cols(value, rows):
 
 
 def _take(value, rows):
-    """Keep the recorded neurons: the first axis of parameter blocks and sent errors (a copy)."""
-    if rows is None:
-        return np.array(value, dtype=np.float64)
-    return np.asarray(value, dtype=np.float64)[rows]
+    """A copy of the recorded neurons' rows of a parameter or gradient block, in float64."""
+    if value.dtype is not FLOAT64:                     # a float32 network
+        value = value.astype(np.float64)
+    return value.copy() if rows is None else value[rows]
 
 
 def _select_neurons(network, neurons):
