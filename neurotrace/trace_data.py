@@ -326,15 +326,9 @@ class _ByName:
         return _Record(values, name, self.step.id, self.getter.__name__[1:])
 
     def keys(self):
-        names = []
-        for layer in self.step.trace.node_names():
-            for name in layer:
-                try:
-                    self.step.trace._where(name)
-                    names.append(name)
-                except KeyError:
-                    pass
-        return names
+        """The names of the recorded neurons."""
+        return [name for layer in self.step.trace.node_names() for name in layer
+                if name in self]
 
     def __iter__(self):
         return iter(self.keys())
