@@ -67,6 +67,9 @@ class Trace:
         return (self[k] for k in self.steps)
 
     def __getitem__(self, k):
+        """The step numbered ``k``; ``t[-1]`` is the last recorded step, as for a list."""
+        if isinstance(k, int) and k < 0 and -len(self) <= k:
+            k = self.steps[k]
         if k not in self._steps:
             why = " (the trace was thinned: see t.thinned)" if self.thinned else ""
             shown = self.steps if len(self) <= 10 else f"{self.steps[:5]} ... {self.steps[-3:]}"

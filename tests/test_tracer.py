@@ -752,3 +752,14 @@ def test_weights_changed_between_two_fits_are_seen():
         nt.fit(net, X, Y, loss="sse", epochs=1, batch_size=1, shuffle=False, progress=False)
     assert t[4].update["L1.N0"]["weights_before"][0] == 5.0
     assert t[3].update["L1.N0"]["weights_after"][0] != 5.0
+
+
+def test_negative_index_is_counted_from_the_last_recorded_step():
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    with nt.trace(net, every=3) as t:
+        nt.fit(net, X, Y, loss="sse", epochs=2, batch_size=1, shuffle=False, progress=False)
+    assert t.steps == [0, 3, 6]
+    assert t[-1].id == 6 and t[-3].id == 0
+    with pytest.raises(KeyError, match="not recorded"):
+        t[-4]
