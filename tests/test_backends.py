@@ -178,3 +178,16 @@ def test_vectorized_layer_is_the_neurons_of_that_layer():
     for j, n in enumerate(neurons):
         np.testing.assert_allclose(layer.grad_weights[:, j], n.grad_weights, **TIGHT)
         assert layer.grad_bias[j] == pytest.approx(n.grad_bias, rel=1e-12)
+
+
+def test_from_layers_adopts_ready_made_layers():
+    first = nt.Layer(2, 3, "tanh", rng=np.random.default_rng(0))
+    second = nt.Layer(3, 1, "sigmoid", rng=np.random.default_rng(1))
+    W1, b1, W2, b2 = first.weights.copy(), first.bias.copy(), second.weights.copy(), second.bias.copy()
+    vec = nt.VectorizedNetwork.from_layers([first, second])
+    assert vec["L1"] is first and first.name == "L1"
+    x = np.array([0.3, -0.7])
+    expected = 1 / (1 + np.exp(-(np.tanh(x @ W1 + b1) @ W2 + b2)))
+    np.testing.assert_allclose(vec.forward(x), expected, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="already belongs"):
+        nt.VectorizedNetwork.from_layers([first])
