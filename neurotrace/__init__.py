@@ -26,3 +26,11 @@ __all__ = [
     "SGD", "Step", "Trace", "TrainingDiverged", "VectorizedNetwork",
     "accuracy", "activations", "datasets", "fit", "gradcheck", "losses", "load", "numerical_gradients", "trace", "viz",
 ]
+
+
+def __getattr__(name):
+    # scikit-learn takes a second to import, so ``nt.estimators`` loads it on first use.
+    if name == "estimators":
+        import importlib
+        return importlib.import_module(".estimators", __name__)
+    raise AttributeError(f"module 'neurotrace' has no attribute {name!r}")

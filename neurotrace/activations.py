@@ -48,6 +48,13 @@ class Activation:
     def __repr__(self):
         return f"Activation({self.name!r})"
 
+    def __reduce__(self):
+        # A built-in activation is copied (and pickled, e.g. by joblib inside
+        # scikit-learn) by its name, so a copy is the very same object.
+        if _ACTIVATIONS.get(self.name) is self:
+            return get, (self.name,)
+        return super().__reduce__()
+
 
 # --- identity: f(z) = z, f'(z) = 1 -------------------------------------------------
 def _identity(z):
@@ -56,6 +63,10 @@ def _identity(z):
 
 def _identity_derivative(z, a):
     return np.ones_like(z)
+
+
+def _identity_scalar_derivative(z, a):
+    return 1.0
 
 
 # --- sigmoid: f(z) = 1 / (1 + exp(-z)), f'(z) = a (1 - a) ------------------------
@@ -131,7 +142,7 @@ def _leaky_scalar_derivative(z, a):
 
 _ACTIVATIONS = {
     "identity": Activation(
-        "identity", _identity, _identity_derivative, float, lambda z, a: 1.0,
+        "identity", _identity, _identity_derivative, float, _identity_scalar_derivative,
         "f(z) = z", "f'(z) = 1", r"f(z) = z", r"f'(z) = 1"),
     "sigmoid": Activation(
         "sigmoid", _sigmoid, _sigmoid_derivative, _sigmoid_scalar, _sigmoid_scalar_derivative,
