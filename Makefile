@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench bench-quick figures graphviz install clean
+.PHONY: demo test bench bench-quick figures graphviz install clean notebooks lab
 
 demo: $(STAMP) graphviz
 	$(VENV)/bin/neurotrace demo --out demo_output
@@ -17,6 +17,16 @@ bench: $(STAMP) graphviz
 
 figures: $(STAMP) graphviz
 	$(PY) -m neurotrace.figures figures
+
+# Build every tutorial from its source (tutorials/src/*.py) and execute it, storing the
+# outputs in tutorials/*.ipynb. `make notebooks NB=03` builds only the notebooks matching 03.
+notebooks: $(STAMP) graphviz
+	$(PY) tools/build_notebooks.py $(NB)
+
+# JupyterLab is an extra (not a dependency of neurotrace): install it into the venv, open the tutorials.
+lab: $(STAMP)
+	$(PY) -m pip install -e ".[dev,lab]"
+	$(VENV)/bin/jupyter lab tutorials/
 
 install: $(STAMP)
 

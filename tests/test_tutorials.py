@@ -1,74 +1,196 @@
-"""Every notebook in tutorials/ runs top to bottom without an error (with CI=1: fewer epochs).
+"""The tutorials: built from their sources, executed top to bottom, outputs as stored.
 
-The notebooks check their own numbers with assertions, so a wrong number fails here
-as a cell error. They run in a fresh kernel of *this* Python (the venv's), with the
-working directory in a temporary folder, so nothing is written into the repository.
+Each ``tutorials/src/NN_slug.py`` (Jupytext percent format) is built into
+``tutorials/NN_slug.ipynb`` by ``make notebooks`` (``tools/build_notebooks.py``), which
+stores the outputs. Here every notebook is built from its source again and executed once,
+in a fresh kernel of this Python, with ``CI=1`` (lessons may train less) and with two
+additions:
+
+* every "your turn" cell (tag ``exercise``) is replaced by its solution from
+  ``tutorials/solutions/NN_slug.py``, and its check must say "right";
+* the cells of ``tests/notebook_checks/NN_slug.py`` run after the last cell, in the same
+  kernel: they assert the lesson's numbers (the material's printed values, agreement with
+  finite differences, ...) on the notebook's own variables, so the lesson's text carries
+  no bare asserts.
+
+Then the outputs of every cell must equal the stored ones, except exercise cells (they
+ran the solution) and cells tagged ``skip-compare`` (their output legitimately changes:
+a timing, or training shortened by ``CI``). Pictures are compared byte for byte when the
+stored notebook was built with the same matplotlib and Graphviz as this run, and only by
+kind otherwise (another version draws the same figure with other bytes).
 """
-import os
-import sys
+import importlib.util
+import re
 from pathlib import Path
 
-import ipykernel.kernelspec
+import jupytext
 import nbclient
 import nbformat
 import pytest
-from jupyter_client.kernelspec import KernelSpecManager
+
+import neurotrace as nt
 
 ROOT = Path(__file__).resolve().parent.parent
-TUTORIALS = sorted((ROOT / "tutorials").glob("*.ipynb"))
+CHECKS = ROOT / "tests" / "notebook_checks"
 
-# Messages on stderr that are not the tutorials' fault. tqdm.auto (imported by
-# neurotrace.training) warns in a kernel without ipywidgets, which is not a dependency.
-KNOWN_STDERR = []
+_spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "tools" / "build_notebooks.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+SOURCES = build.sources()
+IDS = [p.stem for p in SOURCES]
+CHECK_CALL = re.compile(r"""nt\.exercises\.check\(\s*["'](\d\d\.\d+)["']""")
+PICTURES = ("image/svg+xml", "image/png", "image/jpeg")
+ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
-def test_the_tutorials_are_there():
-    names = [p.name for p in TUTORIALS]
-    assert "01_one_neuron.ipynb" in names and "02_xor_traced.ipynb" in names, names
+def exercise_ids(text):
+    return CHECK_CALL.findall(text)
 
 
-@pytest.mark.parametrize("path", TUTORIALS, ids=[p.stem for p in TUTORIALS])
-def test_notebook_is_stored_without_outputs(path):
-    nb = nbformat.read(str(path), as_version=4)
-    nbformat.validate(nb)
-    for i, cell in enumerate(nb.cells):
+def solutions(source):
+    """``{exercise id: solution cell source}`` from ``tutorials/solutions/<name>.py``."""
+    path = build.SOLUTIONS / Path(source).name
+    if not path.exists():
+        return {}
+    cells = jupytext.read(str(path), fmt="py:percent").cells
+    found = {}
+    for cell in cells:
+        for exercise_id in exercise_ids(cell.source):
+            found[exercise_id] = cell.source
+    return found
+
+
+def test_there_are_tutorials():
+    assert [p.name[:2] for p in SOURCES[:1]] == ["00"], SOURCES
+
+
+def test_every_source_has_its_notebook_and_no_notebook_is_orphaned():
+    built = {build.notebook_path(s).name for s in SOURCES}
+    stored = {p.name for p in build.TUTORIALS.glob("*.ipynb")}
+    assert stored == built, "notebooks without a source, or sources never built (make notebooks)"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_stored_notebook_is_built_from_its_current_source(source):
+    """The cells of the stored notebook are the source's cells: run ``make notebooks`` after an edit."""
+    fresh = build.read_source(source)
+    stored = nbformat.read(str(build.notebook_path(source)), as_version=4)
+    nbformat.validate(stored)
+    assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in stored.cells] == \
+        [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in fresh.cells], \
+        f"{build.notebook_path(source).name} is out of date: run `make notebooks NB={source.stem[:2]}`"
+    for cell in stored.cells:
         if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, \
-                f"{path.name}: cell {i} has stored outputs; clear them before committing"
+            assert "execution" not in cell.metadata
+
+
+def test_tutorials_readme_lists_every_notebook_in_order():
+    text = (build.TUTORIALS / "README.md").read_text()
+    positions = [text.find(build.notebook_path(s).name) for s in SOURCES]
+    assert -1 not in positions, [s.name for s, p in zip(SOURCES, positions) if p == -1]
+    assert positions == sorted(positions)
+
+
+def test_no_file_numbers_of_the_material_in_the_tutorials():
+    """Users never see the course material's file numbers; ITEMS.md names each source."""
+    pattern = re.compile(r"seed[ _-]?00\d", re.IGNORECASE)
+    for path in sorted(build.TUTORIALS.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".ipynb", ".md"):
+            assert not pattern.search(path.read_text(encoding="utf-8")), path
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_every_exercise_is_registered_and_has_a_solution(source):
+    nb = build.read_source(source)
+    asked = [i for c in nb.cells if build.TAG_EXERCISE in c.metadata.get("tags", [])
+             for i in exercise_ids(c.source)]
+    untagged = [i for c in nb.cells if build.TAG_EXERCISE not in c.metadata.get("tags", [])
+                for i in exercise_ids(c.source)]
+    assert not untagged, f"cells calling check() must be tagged 'exercise': {untagged}"
+    number = source.stem[:2]
+    assert 2 <= len(asked) <= 4, f"{source.name}: {len(asked)} exercises (2-4 wanted)"
+    assert all(i.startswith(number + ".") for i in asked), asked
+    assert set(asked) <= set(nt.exercises.exercises()), "exercises check() does not know"
+    assert sorted(solutions(source)) == sorted(asked), "every exercise needs one solution"
 
 
 @pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
-    """The kernelspec ``python3``, made to run this interpreter, in a sandboxed environment.
-
-    A ``python3`` kernelspec elsewhere (e.g. the user's ``~/.local/share/jupyter``) could
-    start another Python without neurotrace. So one is installed into a temporary prefix
-    and put first on ``JUPYTER_PATH``. The kernel inherits ``CI=1`` (short training runs),
-    the repository on ``PYTHONPATH`` (the code under test), and its own IPython directory.
-    """
-    prefix = tmp_path_factory.mktemp("jupyter")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
-        ipykernel.kernelspec.install(prefix=str(prefix), kernel_name="python3")
-        mp.setenv("CI", "1")
-        mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT),
-                                                              os.environ.get("PYTHONPATH")])))
-        mp.setenv("IPYTHONDIR", str(tmp_path_factory.mktemp("ipython")))
-        mp.delenv("MPLBACKEND", raising=False)        # the kernel's inline backend draws
-        spec = KernelSpecManager().get_kernel_spec("python3")
-        assert spec.argv[0] == sys.executable, \
-            f"kernel python3 would run {spec.argv[0]}, not {sys.executable}"
-        yield "python3"
+def kernel():
+    with build.kernel_environment(ci=True) as name:
+        yield name
 
 
-@pytest.mark.parametrize("path", TUTORIALS, ids=[p.stem for p in TUTORIALS])
-def test_notebook_runs(path, kernel, tmp_path):
-    nb = nbformat.read(str(path), as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name=kernel,
-                                     resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()                     # raises CellExecutionError on the first failing cell
-    stderr = [(i, out.text) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-              for out in cell.outputs if out.get("name") == "stderr"]
-    stderr = [(i, text) for i, text in stderr if not any(known in text for known in KNOWN_STDERR)]
-    assert not stderr, f"{path.name} wrote to stderr (a warning?): {stderr}"
+def comparable(cell, pictures_too):
+    """A cell's outputs without what legitimately changes between runs (counts, metadata)."""
+    out = []
+    for o in cell.get("outputs", []):
+        item = {"type": o.output_type}
+        if o.output_type == "stream":
+            if out and out[-1]["type"] == "stream" and out[-1]["name"] == o.name:
+                out[-1]["text"] += o.text            # a stream arrives in pieces that vary
+                continue
+            item.update(name=o.name, text=o.text)
+        elif o.output_type == "error":
+            item.update(ename=o.ename, evalue=o.evalue)
+        else:
+            item["data"] = {k: (v if pictures_too or k not in PICTURES else "<picture>")
+                            for k, v in o.get("data", {}).items()}
+            if "text/plain" in item["data"]:          # <Digraph at 0x7f...>: an address
+                item["data"]["text/plain"] = ADDRESS.sub(" at 0x…", item["data"]["text/plain"])
+        out.append(item)
+    return out
+
+
+def first_difference(fresh, stored):
+    """A short description of where two lists of outputs differ."""
+    for k, (a, b) in enumerate(zip(fresh, stored)):
+        if a != b:
+            return f"output {k}:\n fresh : {str(a)[:400]}\n stored: {str(b)[:400]}"
+    return f"{len(fresh)} outputs in a fresh run, {len(stored)} stored"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=IDS)
+def test_notebook_runs_with_its_solutions_and_gives_the_stored_outputs(source, kernel, tmp_path):
+    nb = build.read_source(source)
+    answers = solutions(source)
+    exercise_cells = []
+    for i, cell in enumerate(nb.cells):
+        if build.TAG_EXERCISE in cell.metadata.get("tags", []):
+            (exercise_id,) = exercise_ids(cell.source)
+            cell.source = answers[exercise_id]
+            exercise_cells.append((i, exercise_id))
+    n_lesson = len(nb.cells)
+    checks = CHECKS / source.name
+    assert checks.exists(), f"{checks} keeps the lesson's numbers honest: write it"
+    for cell in jupytext.read(str(checks), fmt="py:percent").cells:
+        if cell.cell_type == "code" and cell.source.strip():
+            nb.cells.append(nbformat.v4.new_code_cell(cell.source))
+
+    try:
+        build.execute(nb, kernel, tmp_path)
+    except nbclient.exceptions.CellExecutionError as error:
+        pytest.fail(f"{source.name}: {error}")
+
+    stderr = [(i, o.text) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+              for o in c.outputs if o.get("name") == "stderr"]
+    assert not stderr, f"{source.name} wrote to stderr (a warning?): {stderr}"
     assert list(tmp_path.iterdir()) == [], "a notebook left files behind"
+
+    for i, exercise_id in exercise_cells:
+        shown = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "")
+                        for o in nb.cells[i].outputs)
+        assert f"{exercise_id}: right!" in shown, f"the solution of {exercise_id} is not right: {shown}"
+
+    stored = nbformat.read(str(build.notebook_path(source)), as_version=4)
+    same_tools = stored.metadata.get("neurotrace", {}).get("built_with") == build.picture_tools()
+    skip = {i for i, _ in exercise_cells} | {
+        i for i, c in enumerate(stored.cells) if build.TAG_SKIP_COMPARE in c.metadata.get("tags", [])}
+    for i in range(n_lesson):
+        if i in skip or nb.cells[i].cell_type != "code":
+            continue
+        fresh, kept = comparable(nb.cells[i], same_tools), comparable(stored.cells[i], same_tools)
+        if fresh != kept:
+            pytest.fail(f"{build.notebook_path(source).name}, cell {i}: the stored output is not "
+                        f"what a fresh run gives; rebuild with `make notebooks NB={source.stem[:2]}`."
+                        f"\nsource:\n{nb.cells[i].source[:300]}\n{first_difference(fresh, kept)}")

@@ -11,11 +11,11 @@ True
 """
 from .graphs import (INSTALL_HINT, Digraph, GraphvizNotFound, GraphvizWarning, have_dot,
                      network_graph, neuron_graph, render)
-from .plots import (activations_plot, decision_boundary, gradient_norms, loss_curve,
+from .plots import (activations_plot, decision_boundary, gradient_norms, loss_curve, loss_slice,
                     surface_comparison, weight_trajectories)
 
 __all__ = [
     "Digraph", "GraphvizNotFound", "GraphvizWarning", "INSTALL_HINT",
-    "activations_plot", "decision_boundary", "gradient_norms", "have_dot", "loss_curve",
+    "activations_plot", "decision_boundary", "gradient_norms", "have_dot", "loss_curve", "loss_slice",
     "network_graph", "neuron_graph", "render", "surface_comparison", "weight_trajectories",
 ]

@@ -9,7 +9,7 @@ import sys
 import numpy as np
 
 __all__ = ["loss_curve", "gradient_norms", "weight_trajectories", "decision_boundary",
-           "surface_comparison", "activations_plot"]
+           "surface_comparison", "activations_plot", "loss_slice"]
 
 
 def _pyplot():
@@ -459,5 +459,73 @@ def activations_plot(t, layer, ax=None, quantity="a"):
     ax.grid(True, alpha=0.3)
     if len(names) <= 12:
         ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def loss_slice(network, X, Y, name, parameter, loss="mse", span=2.0, ax=None, n=201):
+    """The loss as one parameter moves, with the gradient drawn as the tangent line.
+
+    Every other parameter stays where it is. The tangent at the current value has the
+    slope backpropagation computes (``dL/dparameter``); where the curve has a kink
+    (ReLU, the L1 loss) the tangent shows the one-sided slope backprop uses.
+
+    Parameters
+    ----------
+    network : NeuralNetwork or VectorizedNetwork
+    X, Y : ndarray of shape (n_samples, n_inputs) and (n_samples, n_outputs)
+    name : str
+        The neuron, e.g. ``"L1.N0"``.
+    parameter : str
+        ``"w<i>"`` or ``"b"``.
+    loss : str or Loss, default="mse"
+    span : float, default=2.0
+        The parameter is swept over its value ± ``span``.
+    ax : matplotlib Axes, optional
+    n : int, default=201
+        Points on the curve.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> net = nt.NeuralNetwork([1, 1], activation="identity", seed=0)
+    >>> fig = nt.viz.loss_slice(net, [[1.0]], [[2.0]], "L1.N0", "w0")
+    """
+    from ..gradcheck import parameter_names
+
+    names = parameter_names(network)
+    key = f"{name}.{parameter}"
+    if key not in names:
+        raise KeyError(f"No parameter {parameter!r} of {name!r}; the parameters are "
+                       f"{names[:6]}{' ...' if len(names) > 6 else ''}.")
+    i = names.index(key)
+    params = network.flat_parameters
+    centre = float(params[i])
+    network.backprop(X, Y, loss)
+    slope = float(network.flat_gradients[i])
+    values = np.linspace(centre - span, centre + span, n)
+    curve = np.empty(n)
+    try:
+        for k, v in enumerate(values):
+            params[i] = v
+            curve[k] = network.loss(X, Y, loss)
+    finally:
+        params[i] = centre
+    here = network.loss(X, Y, loss)
+    fig, ax = _figure(ax, (6, 4))
+    ax.plot(values, curve, lw=2, label="loss")
+    ax.plot(values, here + slope * (values - centre), "--", lw=1.2,
+            label=f"tangent, slope dL/d{parameter} = {slope:.4g}")
+    ax.plot([centre], [here], "o", color="black")
+    ax.set_ylim(min(curve.min(), here) - 0.05 * np.ptp(curve), curve.max() + 0.05 * np.ptp(curve))
+    ax.set_xlabel(f"{key}")
+    ax.set_ylabel("loss")
+    ax.set_title(f"The loss as {key} moves (everything else fixed)")
+    ax.grid(True, alpha=0.3)
+    ax.legend()
     fig.tight_layout()
     return fig

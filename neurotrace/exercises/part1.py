@@ -1,0 +1,181 @@
+"""The exercises of tutorials 00-06 (from one slope to the hand-out's bug).
+
+Each right answer is computed here with neurotrace from the exercise's data, when it is
+checked; each known mistake is computed the same way, so a hint appears exactly when the
+learner made that mistake.
+"""
+import numpy as np
+
+from .. import losses
+from ..network import NeuralNetwork
+from ..neuron import Neuron
+from ..optimizers import SGD
+from ..training import fit
+from . import Exercise, Mistake, register
+
+# --------------------------------------------------------------------------------------
+# 00 Slopes by nudging
+# --------------------------------------------------------------------------------------
+# The ReLU neuron of the notes on *Neural Networks from Scratch*: L = a^2.
+NNFS_X = np.array([1.0, -2.0, 3.0])
+NNFS_W = np.array([-3.0, -1.0, 2.0])
+NNFS_B = 1.0
+
+
+def _nnfs_gradient():
+    """dL/dw of L = a^2 for the notes' neuron, by its own backward pass."""
+    neuron = Neuron(3, "relu", weights=NNFS_W, bias=NNFS_B)
+    a = neuron.forward(NNFS_X)
+    neuron.backward(2 * a)                               # dL/da = 2a
+    return neuron.grad_weights
+
+
+register(Exercise(
+    "00.1", "dL/dw1 of the neuron with L = a^2 is -24.",
+    answer=lambda: _nnfs_gradient()[1],
+    factors={0.5: "half the right value: L = a^2, so dL/da = 2a, not a.",
+             1 / 12: "that is dz/dw1 times f'(z) = x1 * 1: multiply by dL/da = 2a = 12 too."},
+    hint="nudge w1 both ways by h and divide the change of L by 2h."))
+
+# The points of exercise 00.2 (mu minimises the sum of squared distances to them).
+POINTS = np.array([[1.0, 2.0], [3.0, -1.0], [-2.0, 0.5], [4.0, 1.5]])
+
+
+def _sum_of_squares_gradient(mu):
+    """d/dmu of sum_i ||x_i - mu||^2, from an identity layer whose bias is mu.
+
+    With zero inputs and zero weights the outputs are mu for every sample, and the
+    loss "sse" (1/2 sum of squares) has twice the gradient of the sum of squares.
+    """
+    net = NeuralNetwork.from_weights([np.zeros((1, 2))], [np.asarray(mu, dtype=float)],
+                                     activation="identity")
+    (dW, db), = net.gradients(np.zeros((len(POINTS), 1)), POINTS, loss="sse")
+    return 2 * db                                        # (dL/db of L1.N0, of L1.N1)
+
+
+register(Exercise(
+    "00.2", "d/dmu sum_i ||x_i - mu||^2 at mu = 0 is -2 sum_i x_i.",
+    answer=lambda: _sum_of_squares_gradient([0.0, 0.0]),
+    factors={1 / len(POINTS): "that is the gradient of the mean: the loss here is a sum, "
+                              "so do not divide by the number of points.",
+             0.5: "half the right value: the derivative of (x - mu)^2 is -2 (x - mu)."},
+    hint="the derivative of (x - mu)^2 with respect to mu is -2 (x - mu); add it up over the points."))
+
+# Exercise 00.3: one bias trained with the L1 loss |a - y|.
+L1_TARGETS = np.array([[0.0], [1.0], [2.0], [3.0], [10.0]])
+L1 = losses.Loss("L1", value=lambda a, y: np.sum(np.abs(a - y)),
+                 gradient=lambda a, y: np.sign(a - y), formula="L = sum |a - y|")
+
+
+def _l1_bias_goes_to():
+    """Train one identity neuron's bias under L1; name the statistic it ends closest to."""
+    net = NeuralNetwork.from_weights([np.zeros((1, 1))], [np.zeros(1)], activation="identity")
+    fit(net, np.zeros((len(L1_TARGETS), 1)), L1_TARGETS, loss=L1, optimizer=SGD(lr=0.01),
+        epochs=400, batch_size=None, progress=False)
+    b = net["L1.N0"].bias
+    candidates = {"median": np.median(L1_TARGETS), "mean": np.mean(L1_TARGETS)}
+    return min(candidates, key=lambda name: abs(candidates[name] - b))
+
+
+register(Exercise(
+    "00.3", "under the L1 loss a bias settles at the median of its targets.",
+    answer=_l1_bias_goes_to,
+    mistakes=[Mistake(lambda: "mean",
+                      "the mean is where the squared error is smallest. Under L1 every error "
+                      "pulls with the same strength (its sign), however large it is.")],
+    hint="answer 'mean' or 'median': train it and look where the bias stops."))
+
+# --------------------------------------------------------------------------------------
+# 06 XOR and AND
+# --------------------------------------------------------------------------------------
+def _and_classes():
+    """The number of classes of AND: the distinct targets of its truth table."""
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    return float(len(np.unique(np.logical_and(X[:, 0], X[:, 1]))))
+
+
+register(Exercise(
+    "06.1", "AND has two classes (0 and 1), so one-hot AND needs 2 output neurons.",
+    answer=_and_classes,
+    mistakes=[Mistake(lambda: 4.0, "the hand-out asks for 4 outputs, one per row of the truth "
+                                   "table; one-hot outputs are one per class, and AND's outputs "
+                                   "take only two values.")],
+    factors={0.5: "one sigmoid output can answer 0 or 1, but one-hot means one output per class."},
+    hint="count the different values the AND column takes."))
+
+
+def _stuck_value():
+    """What a network that cannot tell [0,1], [1,0], [1,1] apart outputs for them.
+
+    One output value c for the three samples: the squared error sum (y_i - c)^2 is
+    smallest at the mean of their targets (notebook 00); found here by training a bias.
+    """
+    from .. import datasets
+    X, Y = datasets.xor()
+    targets = Y[1:]                                   # [0,1] -> 1, [1,0] -> 1, [1,1] -> 0
+    net = NeuralNetwork.from_weights([np.zeros((1, 1))], [np.zeros(1)], activation="identity")
+    fit(net, np.zeros((len(targets), 1)), targets, loss="sse", optimizer=SGD(lr=0.1),
+        epochs=200, batch_size=None, progress=False)
+    return net["L1.N0"].bias
+
+
+register(Exercise(
+    "06.2", "stuck, the network outputs the mean of the three targets, 2/3, for all three.",
+    answer=_stuck_value, rtol=0.03,
+    mistakes=[Mistake(lambda: 0.5, "0.5 is halfway between 0 and 1, but two of the three "
+                                   "targets are 1: a squared error is smallest at the mean.")],
+    hint="one value c for targets 1, 1, 0: which c makes (1-c)^2 + (1-c)^2 + (0-c)^2 smallest?"))
+
+# --------------------------------------------------------------------------------------
+# 01 One neuron
+# --------------------------------------------------------------------------------------
+SIGMOID_W = np.array([0.5, -0.5])
+SIGMOID_B = 0.1
+SIGMOID_X = np.array([1.0, 2.0])
+SIGMOID_Y = 1.0
+
+
+def _sigmoid_neuron_gradient(without_derivative=False):
+    """dL/dw of the sse loss for the exercise's sigmoid neuron (or with f'(z) left out)."""
+    neuron = Neuron(2, "sigmoid", weights=SIGMOID_W, bias=SIGMOID_B)
+    a = neuron.forward(SIGMOID_X)
+    neuron.backward(a - SIGMOID_Y)                        # sse: dL/da = a - y
+    if without_derivative:
+        return (a - SIGMOID_Y) * SIGMOID_X
+    return neuron.grad_weights
+
+
+def _sigmoid_derivative_of_z():
+    """The mistake of using z (1 - z) for sigmoid'(z) instead of a (1 - a)."""
+    neuron = Neuron(2, "sigmoid", weights=SIGMOID_W, bias=SIGMOID_B)
+    a = neuron.forward(SIGMOID_X)
+    return (a - SIGMOID_Y) * neuron.z * (1 - neuron.z) * SIGMOID_X
+
+
+register(Exercise(
+    "01.1", "dL/dw = (a - y) * a (1 - a) * x.",
+    answer=_sigmoid_neuron_gradient,
+    mistakes=[Mistake(lambda: _sigmoid_neuron_gradient(without_derivative=True),
+                      "you left out the local derivative: delta = dL/da * f'(z), and for a "
+                      "sigmoid f'(z) = a (1 - a)."),
+              Mistake(_sigmoid_derivative_of_z,
+                      "the sigmoid's derivative is a (1 - a) with a = sigmoid(z), not z (1 - z).")],
+    factors={2.0: "twice the right value: the sse loss has a 1/2, so dL/da = a - y, not 2 (a - y)."},
+    hint="delta = (a - y) * a * (1 - a), then dL/dw = delta * x."))
+
+
+def _dead_neuron_learns():
+    """Whether the notes' neuron with bias -7 gets any non-zero gradient from its input."""
+    neuron = Neuron(3, "relu", weights=NNFS_W, bias=-7.0)
+    a = neuron.forward(NNFS_X)
+    neuron.backward(2 * a)
+    return bool(np.any(neuron.grad_weights != 0) or neuron.grad_bias != 0)
+
+
+register(Exercise(
+    "01.2", "with bias -7, z = -2 < 0: relu'(z) = 0, so delta = 0 and every gradient is 0.",
+    answer=_dead_neuron_learns,
+    mistakes=[Mistake(lambda: True,
+                      "compute z first: x . w - 7 = -2. Below 0 the ReLU's slope is 0, so "
+                      "delta = dL/da * 0 = 0, and dL/dw = delta * x is 0 too.")],
+    hint="answer True or False."))

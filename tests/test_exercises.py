@@ -1,0 +1,91 @@
+"""The tutorials' exercises: right answers pass, and each usual wrong answer gets its hint.
+
+The wrong answers are written here by hand (from the exercise's data, with plain numpy),
+independently of the package's checker, which recomputes right answers and mistakes with
+neurotrace. (The right answers are checked by running each notebook with its solutions,
+in test_tutorials.py.)
+"""
+import numpy as np
+import pytest
+
+import neurotrace as nt
+from neurotrace.exercises import Exercise, Feedback, check, exercises
+
+# The neuron of the notes on Neural Networks from Scratch: relu, L = a^2.
+X_NNFS, W_NNFS = np.array([1.0, -2.0, 3.0]), np.array([-3.0, -1.0, 2.0])
+POINTS = np.array([[1.0, 2.0], [3.0, -1.0], [-2.0, 0.5], [4.0, 1.5]])
+
+
+def _sigmoid_case():
+    w, b, x, y = np.array([0.5, -0.5]), 0.1, np.array([1.0, 2.0]), 1.0
+    z = x @ w + b
+    a = 1 / (1 + np.exp(-z))
+    return z, a, x, y
+
+
+Z, A, XS, YS = _sigmoid_case()
+RIGHT_01_1 = (A - YS) * A * (1 - A) * XS
+
+# (exercise, wrong answer, a phrase its hint must contain)
+WRONG = [
+    ("00.1", -12.0, "dL/da = 2a, not a"),
+    ("00.1", -2.0, "multiply by dL/da = 2a = 12"),
+    ("00.1", 24.0, "wrong sign"),
+    ("00.1", -2.4, "10x too small"),
+    ("00.2", -2 * POINTS.mean(axis=0), "do not divide by the number of points"),
+    ("00.2", 2 * POINTS.sum(axis=0), "wrong sign"),
+    ("00.2", -POINTS.sum(axis=0), "-2 (x - mu)"),
+    ("00.2", np.zeros(3), "expected shape (2,), got (3,)"),
+    ("00.3", "mean", "the mean is where the squared error is smallest"),
+    ("00.3", 4.0, "should be a string"),
+    ("01.1", (A - YS) * XS, "you left out the local derivative"),
+    ("01.1", (A - YS) * Z * (1 - Z) * XS, "not z (1 - z)"),
+    ("01.1", 2 * RIGHT_01_1, "the sse loss has a 1/2"),
+    ("01.1", RIGHT_01_1[::-1].reshape(2, 1), "expected shape (2,), got (2, 1)"),
+    ("01.2", True, "Below 0 the ReLU's slope is 0"),
+    ("06.1", 4, "one per row of the truth table"),
+    ("06.1", 1, "one output per class"),
+    ("06.2", 0.5, "a squared error is smallest at the mean"),
+]
+
+
+@pytest.mark.parametrize("exercise_id, wrong, phrase", WRONG,
+                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(WRONG)])
+def test_a_usual_wrong_answer_gets_its_hint(exercise_id, wrong, phrase):
+    feedback = check(exercise_id, wrong)
+    assert not feedback and feedback.answered
+    assert phrase in repr(feedback), repr(feedback)
+
+
+def test_every_exercise_has_a_wrong_answer_tested_here():
+    assert {e for e, _, _ in WRONG} == set(exercises())
+
+
+def test_right_answers_computed_here_pass():
+    assert check("00.1", -24.0) and check("00.2", -2 * POINTS.sum(axis=0))
+    assert check("00.3", "Median") and check("01.1", RIGHT_01_1) and check("01.2", False)
+    assert check("06.1", 2) and check("06.2", 2 / 3)
+
+
+def test_an_unanswered_exercise_says_so_and_an_unknown_one_is_named():
+    feedback = check("00.1", ...)
+    assert not feedback and not feedback.answered
+    assert "not answered yet" in repr(feedback)
+    assert feedback._repr_markdown_().startswith("✍️ **00.1**")
+    with pytest.raises(KeyError, match=r"no exercise '99.9'.*'00.1'"):
+        check("99.9", 1.0)
+
+
+def test_generic_diagnoses_transposed_and_scaled():
+    exercise = Exercise("99.1", "a matrix", answer=lambda: np.arange(1.0, 7.0).reshape(2, 3))
+    assert "transposed" in repr(exercise.check(np.arange(1.0, 7.0).reshape(2, 3).T))
+    assert "10x too small" in repr(exercise.check(np.arange(1.0, 7.0).reshape(2, 3) / 10))
+    assert "3x too large and of the wrong sign" in repr(exercise.check(-3 * np.arange(1.0, 7.0).reshape(2, 3)))
+    assert "should be a number" in repr(exercise.check("six"))
+    assert isinstance(exercise.check(1.0), Feedback)
+
+
+def test_a_feedback_shows_in_jupyter():
+    assert check("01.2", False)._repr_markdown_().startswith("✅ **01.2**")
+    assert check("01.2", True)._repr_markdown_().startswith("❌ **01.2**")
+    assert nt.exercises.check is check
