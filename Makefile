@@ -30,11 +30,18 @@ lab: $(STAMP)
 
 install: $(STAMP)
 
+# pip's output goes to $(VENV)/install.log (shown only when something fails).
+# PyTorch, for the bridge (nt.to_torch) and its tests, is a CPU build pinned by version:
+# an unpinned "torch" on Linux downloads several GB of GPU libraries.
+PIP := $(PY) -m pip install --disable-pip-version-check
 $(STAMP): setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --upgrade pip setuptools wheel
-	$(PY) -m pip install -e ".[dev]"
-	touch $(STAMP)
+	@echo "install: a virtual environment in $(VENV) (pip's log: $(VENV)/install.log)"
+	@$(PYTHON) -m venv $(VENV)
+	@( $(PIP) --upgrade pip setuptools wheel \
+	  && $(PIP) torch==2.13.0 \
+	  && $(PIP) -e ".[dev,torch]" ) > $(VENV)/install.log 2>&1 \
+	  || { tail -n 30 $(VENV)/install.log; echo "install: failed; see $(VENV)/install.log"; exit 1; }
+	@touch $(STAMP)
 
 # The system's Graphviz (the `dot` program) renders the pictures. Install it where we can;
 # where we cannot, say so and carry on: DOT source is still written without it.

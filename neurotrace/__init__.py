@@ -19,13 +19,15 @@ from . import viz  # noqa: E402  (pictures; the engine never imports it)
 from .optimizers import SGD, Adam, Optimizer
 from .training import History, TrainingDiverged, accuracy, fit
 from . import exercises  # noqa: E402  (the tutorials' "your turn" checks)
+from .torch_bridge import from_torch, to_torch  # PyTorch itself is imported on first use
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Activation", "Adam", "History", "Layer", "Loss", "NeuralNetwork", "Neuron", "Optimizer",
     "SGD", "Step", "Trace", "TrainingDiverged", "VectorizedNetwork",
-    "accuracy", "activations", "datasets", "exercises", "fit", "gradcheck", "losses", "load", "numerical_gradients", "trace", "viz",
+    "accuracy", "activations", "datasets", "exercises", "fit", "from_torch", "gradcheck",
+    "losses", "load", "numerical_gradients", "to_torch", "trace", "viz",
 ]
 
 
