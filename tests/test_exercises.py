@@ -26,6 +26,19 @@ def _sigmoid_case():
 Z, A, XS, YS = _sigmoid_case()
 RIGHT_01_1 = (A - YS) * A * (1 - A) * XS
 
+
+def _week42_layer():
+    """The week-42 exercise 2's layer, drawn as the course draws it (legacy stream, 314)."""
+    stream = np.random.RandomState(314)
+    x, y = stream.rand(2), stream.rand(3)
+    W, b = stream.randn(3, 2), stream.randn(3)
+    a = 1 / (1 + np.exp(-(W @ x + b)))
+    dC_da = 2 * (a - y) / 3
+    return x, W, dC_da, dC_da * a * (1 - a)
+
+
+X42, W42, DC_DA42, DELTA42 = _week42_layer()
+
 # (exercise, wrong answer, a phrase its hint must contain)
 WRONG = [
     ("00.1", -12.0, "dL/da = 2a, not a"),
@@ -43,6 +56,13 @@ WRONG = [
     ("01.1", 2 * RIGHT_01_1, "the sse loss has a 1/2"),
     ("01.1", RIGHT_01_1[::-1].reshape(2, 1), "expected shape (2,), got (2, 1)"),
     ("01.2", True, "Below 0 the ReLU's slope is 0"),
+    ("02.1", (5, 3), "the course's layout"),
+    ("02.1", (5,), "the bias gradient"),
+    ("02.2", np.outer(DELTA42, X42).T, "transposed"),
+    ("02.2", np.outer(DC_DA42, X42), "delta = dC/da * sigma'(z) comes first"),
+    ("02.2", 3 * np.outer(DELTA42, X42), "averages over the 3 outputs"),
+    ("02.3", W42.T @ DC_DA42, "not dC/da"),
+    ("02.3", -W42.T @ DELTA42, "wrong sign"),
     ("06.1", 4, "one per row of the truth table"),
     ("06.1", 1, "one output per class"),
     ("06.2", 0.5, "a squared error is smallest at the mean"),
@@ -65,6 +85,8 @@ def test_right_answers_computed_here_pass():
     assert check("00.1", -24.0) and check("00.2", -2 * POINTS.sum(axis=0))
     assert check("00.3", "Median") and check("01.1", RIGHT_01_1) and check("01.2", False)
     assert check("06.1", 2) and check("06.2", 2 / 3)
+    assert check("02.1", (3, 5)) and check("02.2", np.outer(DELTA42, X42))
+    assert check("02.3", W42.T @ DELTA42)
 
 
 def test_an_unanswered_exercise_says_so_and_an_unknown_one_is_named():

@@ -179,3 +179,52 @@ register(Exercise(
                       "compute z first: x . w - 7 = -2. Below 0 the ReLU's slope is 0, so "
                       "delta = dL/da * 0 = 0, and dL/dw = delta * x is 0 too.")],
     hint="answer True or False."))
+
+# --------------------------------------------------------------------------------------
+# 02 A layer and its shapes
+# --------------------------------------------------------------------------------------
+def _week42_layer():
+    """The week-42 exercise 2 layer: legacy stream seeded 314, W (3, 2) as the course writes it."""
+    stream = np.random.RandomState(314)                 # the course's np.random.seed(314)
+    x, target = stream.rand(2), stream.rand(3)
+    W, b = stream.randn(3, 2), stream.randn(3)
+    layer = NeuralNetwork.from_weights([W.T], [b], activation="sigmoid")
+    layer.gradients(x, target, loss="mse")
+    return layer, x, W
+
+
+def _week42(quantity):
+    layer, x, W = _week42_layer()
+    neurons = layer.layers[0]
+    dC_da = np.array([n.dL_da for n in neurons])
+    delta = np.array([n.delta for n in neurons])
+    return {"dW_course": np.outer(delta, x), "dW_no_derivative": np.outer(dC_da, x),
+            "sent": W.T @ delta, "sent_no_derivative": W.T @ dC_da}[quantity]
+
+
+register(Exercise(
+    "02.1", "dW has the shape of neurotrace's weights, (n_inputs, n_neurons) = (3, 5).",
+    answer=lambda: np.array(NeuralNetwork([3, 5], seed=0).gradients(np.ones(3), np.zeros(5))[0][0].shape,
+                            dtype=float),
+    mistakes=[Mistake(lambda: np.array([5.0, 3.0]),
+                      "(5, 3) is the course's layout (n_neurons, n_inputs). neurotrace stores "
+                      "weights as (n_inputs, n_neurons), and a gradient has its parameter's shape."),
+              Mistake(lambda: np.array([5.0]), "(5,) is the shape of the bias gradient.")],
+    hint="a gradient has the shape of its parameter."))
+
+register(Exercise(
+    "02.2", "dC/dW = np.outer(dC_da * da_dz, x) in the course's layout.",
+    answer=lambda: _week42("dW_course"),
+    mistakes=[Mistake(lambda: _week42("dW_no_derivative"),
+                      "you multiplied dC/da by x directly: delta = dC/da * sigma'(z) comes first.")],
+    factors={3.0: "3x too large: the mse averages over the 3 outputs, so dC/da = 2 (a - y) / 3, "
+                  "and dC_da already holds that 1/3.",
+             1 / 3: "3x too small: dC_da already holds the mse's 1/3; do not divide again."},
+    hint="delta = dC_da * da_dz (one number per neuron), then row j is delta_j * x."))
+
+register(Exercise(
+    "02.3", "dC/dx = sum_j delta_j w_j = W.T @ delta.",
+    answer=lambda: _week42("sent"),
+    mistakes=[Mistake(lambda: _week42("sent_no_derivative"),
+                      "each neuron sends delta_j * w_j, with delta = dC/da * sigma'(z), not dC/da.")],
+    hint="each neuron j sends delta_j times its weights; add what the two inputs receive."))
