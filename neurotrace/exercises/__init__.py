@@ -133,6 +133,10 @@ class Exercise:
         if given.shape != expected.shape and given.size == expected.size == 1:
             given = given.reshape(expected.shape)
         if given.shape != expected.shape:
+            for mistake in self.mistakes:
+                wrong = np.asarray(mistake.value(), dtype=float)
+                if wrong.shape == given.shape and self._close(given, wrong):
+                    return self._wrong(mistake.hint)
             if given.T.shape == expected.shape and self._close(given.T, expected):
                 return self._wrong(f"right numbers, but transposed: expected shape "
                                    f"{expected.shape}, got {given.shape}.")
