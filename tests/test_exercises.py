@@ -63,6 +63,10 @@ WRONG = [
     ("02.2", 3 * np.outer(DELTA42, X42), "averages over the 3 outputs"),
     ("02.3", W42.T @ DC_DA42, "not dC/da"),
     ("02.3", -W42.T @ DELTA42, "wrong sign"),
+    ("03.1", -10.0, "output neuron's bias"),
+    ("03.2", True, "the third hidden neuron has z = -1"),
+    ("03.3", 2.5, "b = b1 @ W2 + b2, not sum(b1) + b2"),
+    ("03.3", [0.5], "b1 does not vanish"),
     ("06.1", 4, "one per row of the truth table"),
     ("06.1", 1, "one output per class"),
     ("06.2", 0.5, "a squared error is smallest at the mean"),
@@ -87,6 +91,7 @@ def test_right_answers_computed_here_pass():
     assert check("06.1", 2) and check("06.2", 2 / 3)
     assert check("02.1", (3, 5)) and check("02.2", np.outer(DELTA42, X42))
     assert check("02.3", W42.T @ DELTA42)
+    assert check("03.1", -9.0) and check("03.2", False) and check("03.3", [5.0])
 
 
 def test_an_unanswered_exercise_says_so_and_an_unknown_one_is_named():

@@ -228,3 +228,62 @@ register(Exercise(
     mistakes=[Mistake(lambda: _week42("sent_no_derivative"),
                       "each neuron sends delta_j * w_j, with delta = dC/da * sigma'(z), not dC/da.")],
     hint="each neuron j sends delta_j times its weights; add what the two inputs receive."))
+
+# --------------------------------------------------------------------------------------
+# 03 Forward through layers
+# --------------------------------------------------------------------------------------
+def _homework_network(hidden="relu"):
+    """A student's hand-built 1-4-1 network (hidden ReLU, linear output)."""
+    return NeuralNetwork.from_weights(
+        [np.array([[-1.0, 1.0, 1.0, -1.0]]), np.array([[0.0], [-1.0], [-1.0], [0.0]])],
+        [np.array([1.0, 1.0, -1.0, 1.0]), np.array([1.0])], activation=[hidden, "identity"])
+
+
+def _collapse(net):
+    """One linear layer (W, b) equal to ``net`` with every activation removed."""
+    (W1, b1), (W2, b2) = net.parameters()
+    return W1 @ W2, b1 @ W2 + b2
+
+
+def _collapsed_matches_at_zero():
+    net = _homework_network()
+    W, b = _collapse(net)
+    one = NeuralNetwork.from_weights([W], [b], activation="identity")
+    x = np.array([0.0])
+    return bool(np.allclose(one.forward(x), net.forward(x)))
+
+
+register(Exercise(
+    "03.1", "at x = 5 the hidden layer gives 0, 6, 4, 0 and the output -6 - 4 + 1 = -9.",
+    answer=lambda: _homework_network().forward(np.array([5.0]))[0],
+    mistakes=[Mistake(lambda: _homework_network().forward(np.array([5.0]))[0] - 1.0,
+                      "you left out the output neuron's bias (+1).")],
+    hint="hidden z_j = w_j * 5 + b_j, a_j = max(0, z_j); output = sum_j a_j * w_out_j + 1."))
+
+register(Exercise(
+    "03.2", "at x = 0 the third neuron's ReLU cuts z = -1 to 0, so the linear collapse is wrong there.",
+    answer=_collapsed_matches_at_zero,
+    mistakes=[Mistake(lambda: True,
+                      "compute both at x = 0: the third hidden neuron has z = -1, its ReLU outputs 0, "
+                      "while the collapsed linear layer passes -1 on. Collapsing only holds where no "
+                      "ReLU bends.")],
+    hint="answer True or False."))
+
+
+def _two_linear_layers_bias():
+    """b of one layer equal to two linear layers: their output at x = 0."""
+    W1 = np.arange(12.0).reshape(3, 4) / 10
+    W2 = np.array([[1.0], [-1.0], [0.5], [2.0]])
+    net = NeuralNetwork.from_weights([W1, W2], [np.array([1.0, 0.0, -1.0, 2.0]), np.array([0.5])],
+                                     activation="identity")
+    return net.forward(np.zeros(3))
+
+
+register(Exercise(
+    "03.3", "b = b1 @ W2 + b2 = 5.0.",
+    answer=_two_linear_layers_bias,
+    mistakes=[Mistake(lambda: np.array([2.5]),
+                      "the first layer's bias goes through the second layer's weights too: "
+                      "b = b1 @ W2 + b2, not sum(b1) + b2."),
+              Mistake(lambda: np.array([0.5]), "b1 does not vanish: it is multiplied by W2.")],
+    hint="feed x = 0 through both layers: what comes out is the bias."))
