@@ -39,6 +39,24 @@ def _week42_layer():
 
 X42, W42, DC_DA42, DELTA42 = _week42_layer()
 
+
+def _week42_two_layers():
+    """The week-42 exercise 4's network, by hand: what L1.N2 receives, right and wrong."""
+    stream = np.random.RandomState(314)
+    stream.rand(2), stream.rand(3), stream.randn(3, 2), stream.randn(3)
+    x, y = stream.rand(2), stream.rand(4)
+    W1, b1, W2, b2 = stream.rand(3, 2), stream.rand(3), stream.rand(4, 3), stream.rand(4)
+    a1 = 1 / (1 + np.exp(-(W1 @ x + b1)))
+    a2 = 1 / (1 + np.exp(-(W2 @ a1 + b2)))
+    dC_da2 = 2 * (a2 - y) / 4
+    delta2 = dC_da2 * a2 * (1 - a2)
+    return W2[:, 2] @ delta2, delta2[0] * W2[0, 2], W2[:, 2] @ dC_da2
+
+
+RECEIVED, ONE_SHARE, NO_DERIVATIVE = _week42_two_layers()
+HW_OUTPUT = -14.0 * np.array([0.0, 3.0, 1.0, 0.0])
+HW_HIDDEN = np.array([0.0, 28.0, 28.0, 0.0])
+
 # (exercise, wrong answer, a phrase its hint must contain)
 WRONG = [
     ("00.1", -12.0, "dL/da = 2a, not a"),
@@ -67,6 +85,12 @@ WRONG = [
     ("03.2", True, "the third hidden neuron has z = -1"),
     ("03.3", 2.5, "b = b1 @ W2 + b2, not sum(b1) + b2"),
     ("03.3", [0.5], "b1 does not vanish"),
+    ("04.1", ONE_SHARE, "add the four"),
+    ("04.1", NO_DERIVATIVE, "not dC/da_k"),
+    ("04.2", np.full(4, 56.0), "not the sum of all z_i"),
+    ("04.2", -HW_OUTPUT, "check the sign"),
+    ("04.3", np.full(4, -56.0), "not max(0, x)"),
+    ("04.3", -HW_HIDDEN, "check the sign"),
     ("06.1", 4, "one per row of the truth table"),
     ("06.1", 1, "one output per class"),
     ("06.2", 0.5, "a squared error is smallest at the mean"),
@@ -92,6 +116,7 @@ def test_right_answers_computed_here_pass():
     assert check("02.1", (3, 5)) and check("02.2", np.outer(DELTA42, X42))
     assert check("02.3", W42.T @ DELTA42)
     assert check("03.1", -9.0) and check("03.2", False) and check("03.3", [5.0])
+    assert check("04.1", RECEIVED) and check("04.2", HW_OUTPUT) and check("04.3", HW_HIDDEN)
 
 
 def test_an_unanswered_exercise_says_so_and_an_unknown_one_is_named():

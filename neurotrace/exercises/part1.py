@@ -287,3 +287,72 @@ register(Exercise(
                       "b = b1 @ W2 + b2, not sum(b1) + b2."),
               Mistake(lambda: np.array([0.5]), "b1 does not vanish: it is multiplied by W2.")],
     hint="feed x = 0 through both layers: what comes out is the bias."))
+
+# --------------------------------------------------------------------------------------
+# 04 The chain rule with real numbers
+# --------------------------------------------------------------------------------------
+def _week42_two_layers():
+    """The week-42 exercise 4 network (the legacy stream seeded 314, after exercises 2-3)."""
+    stream = np.random.RandomState(314)
+    stream.rand(2), stream.rand(3), stream.randn(3, 2), stream.randn(3)       # exercises 2-3
+    x, target = stream.rand(2), stream.rand(4)
+    W1, b1, W2, b2 = stream.rand(3, 2), stream.rand(3), stream.rand(4, 3), stream.rand(4)
+    net = NeuralNetwork.from_weights([W1.T, W2.T], [b1, b2], activation="sigmoid")
+    net.gradients(x, target, loss="mse")
+    return net
+
+
+def _received_by_l1n2(part="all"):
+    net = _week42_two_layers()
+    outputs = net.layers[1]
+    if part == "first":
+        return outputs[0].delta * outputs[0].weights[2]
+    if part == "no_derivative":
+        return sum(n.dL_da * n.weights[2] for n in outputs)
+    return net["L1.N2"].dL_da
+
+
+register(Exercise(
+    "04.1", "L1.N2 receives the sum over the four output neurons of delta_k * w_k2.",
+    answer=_received_by_l1n2,
+    mistakes=[Mistake(lambda: _received_by_l1n2("first"),
+                      "that is one output neuron's share. L1.N2 feeds all four output neurons: "
+                      "add the four delta_k * w_k2."),
+              Mistake(lambda: _received_by_l1n2("no_derivative"),
+                      "each output neuron sends delta_k * w_k2 with delta_k = dC/da_k * sigma'(z_k), "
+                      "not dC/da_k.")],
+    hint="sum over k of step.backward[f'L2.N{k}']['delta'] * weights_before[2]."))
+
+HOMEWORK_LOSS = losses.Loss("sum (y - f)^2", value=lambda a, y: np.sum((y - a) ** 2),
+                            gradient=lambda a, y: -2 * (y - a))
+
+
+def _homework_gradients(which):
+    """Gradients of the homework network at x = 2, y = 4 (right, or as the student's formulas give)."""
+    net = _homework_network()
+    (dW1, db1), (dW2, db2) = net.gradients(np.array([2.0]), np.array([4.0]), loss=HOMEWORK_LOSS)
+    f = net.forward(np.array([2.0]))[0]
+    relu_out = np.array([n.a for n in net.layers[0]])
+    student_dL_dy = 2 * (4.0 - f)                      # the student's sign
+    return {"output": dW2[:, 0], "hidden": dW1[0],
+            "student_output": np.full(4, student_dL_dy * relu_out.sum()),
+            "student_hidden": np.full(4, student_dL_dy * net["L2.N0"].weights.sum() * max(0.0, 2.0))}[which]
+
+
+register(Exercise(
+    "04.2", "dL/dw0i = dL/df * a_i = -14 * (0, 3, 1, 0).",
+    answer=lambda: _homework_gradients("output"),
+    mistakes=[Mistake(lambda: _homework_gradients("student_output"),
+                      "that is the homework's formula: dy/dw0i is a_i, the output of neuron i "
+                      "alone, not the sum of all z_i (and dL/df = -2 (y - f), with a minus).")],
+    factors={-1.0: "check the sign: L = (y - f)^2, so dL/df = -2 (y - f) = 2 (f - y)."},
+    hint="f(2) = -3 and y = 4, so dL/df = -2 (4 - (-3)) = -14; multiply by each a_i."))
+
+register(Exercise(
+    "04.3", "dL/dw_hi = dL/df * w0i * relu'(z_i) * x = (0, 28, 28, 0).",
+    answer=lambda: _homework_gradients("hidden"),
+    mistakes=[Mistake(lambda: _homework_gradients("student_hidden"),
+                      "that is the homework's formula: use neuron i's own output weight w0i (not "
+                      "their sum) and relu'(z_i), 0 or 1, times x (not max(0, x)).")],
+    factors={-1.0: "check the sign: L = (y - f)^2, so dL/df = -2 (y - f) = 2 (f - y)."},
+    hint="dL/df = -14; neuron i: -14 * w0i * (1 if z_i > 0 else 0) * 2."))
