@@ -4,19 +4,28 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench bench-quick figures graphviz install clean notebooks lab
+.PHONY: demo test lint bench bench-figures figures graphviz install clean notebooks lab
 
 demo: $(STAMP) graphviz
 	$(VENV)/bin/neurotrace demo --out demo_output
 
-test: $(STAMP) graphviz
+# The suite: lint, every module's docstring examples, the tests (setup.cfg's [tool:pytest]).
+test: $(STAMP) graphviz lint
 	$(PY) -m pytest
 
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+# The benchmark lives in benchmarks/ (not installed); it writes under bench_output/.
 bench: $(STAMP) graphviz
-	$(VENV)/bin/neurotrace bench --out bench_output
+	$(PY) -m benchmarks --out bench_output
+
+# The same, and the README's benchmark plots in figures/ replaced by this run's.
+bench-figures: $(STAMP) graphviz
+	$(PY) -m benchmarks --out bench_output --figures figures
 
 figures: $(STAMP) graphviz
-	$(PY) -m neurotrace.figures figures
+	$(PY) -m tools.make_figures figures
 
 # Build every tutorial from its source (tutorials/src/*.py) and execute it, storing the
 # outputs in tutorials/*.ipynb. `make notebooks NB=03` builds only the notebooks matching 03.

@@ -4,36 +4,53 @@
 >>> net = nt.NeuralNetwork([2, 4, 1], activation="sigmoid", seed=0)
 >>> net.forward(np.array([0.0, 1.0])).shape
 (1,)
+
+The package in layers, each using only the ones below it (``docs/architecture.md``):
+math (activations, losses, init, names), engine (Neuron, NeuralNetwork, Layer,
+VectorizedNetwork), training (optimizers, fit), tracing (trace, Trace, explain, io),
+pictures (viz: imported on first use, so ``import neurotrace`` needs neither
+graphviz nor matplotlib), and on top the exercises, the estimators and the PyTorch bridge.
 """
-from . import activations, datasets, losses
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+
+from . import activations, datasets, exercises, losses, names
+from ._files import NeurotraceFileError
 from .activations import Activation
+from .datasets import DatasetUnavailableError
 from .gradcheck import gradcheck, numerical_gradients
-from .io import load
-from .layer import Layer, VectorizedNetwork
+from .io import load, save
+from .layer import Layer
 from .losses import Loss
 from .network import NeuralNetwork
 from .neuron import Neuron
+from .optimizers import SGD, Adam, Optimizer
+from .torch_bridge import from_torch, to_torch  # PyTorch itself is imported on first use
 from .trace_data import Step, Trace
 from .tracer import trace
-from . import viz  # noqa: E402  (pictures; the engine never imports it)
-from .optimizers import SGD, Adam, Optimizer
 from .training import History, TrainingDiverged, accuracy, fit
-from . import exercises  # noqa: E402  (the tutorials' "your turn" checks)
-from .torch_bridge import from_torch, to_torch  # PyTorch itself is imported on first use
+from .vectorized import VectorizedNetwork
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("neurotrace")      # written once, in setup.cfg
+except PackageNotFoundError:                 # running from a source tree that is not installed
+    __version__ = "0+unknown"
 
 __all__ = [
-    "Activation", "Adam", "History", "Layer", "Loss", "NeuralNetwork", "Neuron", "Optimizer",
-    "SGD", "Step", "Trace", "TrainingDiverged", "VectorizedNetwork",
+    "Activation", "Adam", "DatasetUnavailableError", "History", "Layer", "Loss",
+    "NeuralNetwork", "NeurotraceFileError", "Neuron", "Optimizer", "SGD", "Step", "Trace",
+    "TrainingDiverged", "VectorizedNetwork",
     "accuracy", "activations", "datasets", "exercises", "fit", "from_torch", "gradcheck",
-    "losses", "load", "numerical_gradients", "to_torch", "trace", "viz",
+    "load", "losses", "names", "numerical_gradients", "save", "to_torch", "trace", "viz",
 ]
+
+#: Imported on first use: viz needs graphviz and matplotlib, estimators scikit-learn's
+#: estimator machinery (a second to import).
+_ON_FIRST_USE = ("viz", "estimators")
 
 
 def __getattr__(name):
-    # scikit-learn takes a second to import, so ``nt.estimators`` loads it on first use.
-    if name == "estimators":
-        import importlib
-        return importlib.import_module(".estimators", __name__)
+    """``nt.viz`` and ``nt.estimators`` are imported the first time they are used."""
+    if name in _ON_FIRST_USE:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'neurotrace' has no attribute {name!r}")

@@ -1,12 +1,11 @@
-"""The ``neurotrace`` command: ``neurotrace demo`` and ``neurotrace bench``.
+"""The ``neurotrace`` command: ``neurotrace demo``.
 
-``neurotrace demo --out DIR [--epochs N] [--seed S]`` trains seed 003's XOR network
-with a trace and writes its pictures (see :mod:`neurotrace.demo`);
-``neurotrace bench ...`` hands its arguments to ``neurotrace.bench.main``.
-``python -m neurotrace ...`` does the same.
+``neurotrace demo --out DIR [--epochs N] [--seed S]`` trains the hands-on's XOR network
+with a trace and writes its pictures (see :mod:`neurotrace.demo`).
+``python -m neurotrace ...`` does the same. (The benchmark is not part of the installed
+package: run ``make bench`` from a source checkout.)
 """
 import argparse
-import importlib
 import sys
 
 __all__ = ["main"]
@@ -19,7 +18,7 @@ def _parser():
                     "every number of backpropagation.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
-        "demo", help="train seed 003's XOR network with a trace and write its pictures",
+        "demo", help="train the hands-on's XOR network with a trace and write its pictures",
         description="Train a 2-2-1 sigmoid network on XOR one sample per step with a trace, "
                     "and write the network and neuron graphs, the loss curve, the decision "
                     "boundary and a chain-rule explanation to a folder.")
@@ -28,21 +27,7 @@ def _parser():
     demo.add_argument("--epochs", type=int, default=None,
                       help="training epochs (default 5000; 2000 when CI is set)")
     demo.add_argument("--seed", type=int, default=None, help="seed of the initial weights")
-    commands.add_parser("bench", help="run the benchmark (arguments go to neurotrace.bench)",
-                        add_help=False)
     return parser
-
-
-def _bench(argv):
-    try:
-        bench = importlib.import_module("neurotrace.bench")
-    except ImportError as error:
-        print(f"neurotrace bench: the benchmark module neurotrace.bench could not be imported "
-              f"({error}). It ships with the full source tree; reinstall neurotrace from it "
-              f"(pip install -e .).", file=sys.stderr)
-        return 2
-    code = bench.main(argv)
-    return 0 if code is None else code
 
 
 def main(argv=None):
@@ -52,12 +37,10 @@ def main(argv=None):
     --------
     >>> import tempfile
     >>> main(["demo", "--out", tempfile.mkdtemp(), "--epochs", "5"])  # doctest: +ELLIPSIS
-    neurotrace demo: seed 003's XOR network ...
+    neurotrace demo: the hands-on's XOR network ...
     0
     """
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "bench":          # everything after "bench" belongs to the benchmark
-        return _bench(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "demo":

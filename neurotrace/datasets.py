@@ -75,7 +75,7 @@ def one_hot(labels, n_classes=None):
 _encode = one_hot  # for the functions below, whose parameter `one_hot` hides it
 
 
-# -- truth tables (seed 003) -- rows [0, 0], [0, 1], [1, 0], [1, 1] ------------
+# -- truth tables (the hands-on) -- rows [0, 0], [0, 1], [1, 0], [1, 1] ------------
 
 def _truth_table(outputs, one_hot):
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
@@ -99,7 +99,7 @@ def xor():
 
 def and_(one_hot=False):
     """AND, Y = [0, 0, 0, 1]. With ``one_hot=True`` Y has shape (4, 2):
-    column 0 is "false", column 1 "true" (seed 003, exercise 6).
+    column 0 is "false", column 1 "true" (the hands-on, exercise 6).
 
     Examples
     --------
@@ -121,13 +121,13 @@ def or_(one_hot=False):
     return _truth_table([0, 1, 1, 1], one_hot)
 
 
-# -- the quadratic surface y = x1^2 + x2^2 (seed 003) -------------------------
+# -- the quadratic surface y = x1^2 + x2^2 (the hands-on) -------------------------
 
 def _paraboloid(X, normalize):
     Y = np.sum(X ** 2, axis=1, keepdims=True)  # y = x1^2 + x2^2
     # On [-1, 1]^2 the largest y is 2 (at the corners), so y / 2 lies in [0, 1], the
     # range of a sigmoid, with ONE scale for the training points and the grid.
-    # (Seed 003 min-max scales each array by its own min and max, so its training
+    # (The hands-on min-max scales each array by its own min and max, so its training
     # targets and its grid end up on slightly different scales.)
     return Y / 2.0 if normalize else Y
 
@@ -141,7 +141,7 @@ def quadratic(n_samples=35, *, seed=0, normalize=True):
     seed : int, default=0
     normalize : bool, default=True
         Divide y by 2, its largest value on the square, so it lies in [0, 1] on the
-        same scale as :func:`quadratic_grid` (seed 003 min-max scales the sample).
+        same scale as :func:`quadratic_grid` (the hands-on min-max scales the sample).
 
     Returns
     -------
@@ -180,7 +180,7 @@ def quadratic_grid(n=40, normalize=True):
     return xx, yy, X_grid, _paraboloid(X_grid, normalize)
 
 
-# -- "Neural Networks from Scratch" toy data (seed 004) -----------------------
+# -- toy data of the notes on *Neural Networks from Scratch* -----------------------------------
 
 def spiral(samples=100, classes=3, *, seed=0, one_hot=False):
     """One spiral arm per class, inside the unit disc (nnfs's ``spiral_data``).
@@ -349,7 +349,7 @@ def breast_cancer(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 def diabetes(*, test_size=0.2, seed=42, scale="standard"):
     """Diabetes progression, a regression: 442 samples, 10 inputs, Y of shape (n, 1).
 
-    The offline stand-in for seed 003's California housing. Arguments as in
+    The offline stand-in for the hands-on's California housing. Arguments as in
     :func:`digits`. Y is scaled like X with the training part's statistics:
     ``scale="minmax"`` puts the training targets in [0, 1], a sigmoid's range.
 
@@ -417,11 +417,11 @@ def _unavailable(name, alternative):
 
 
 def california_housing(*, n_samples=None, test_size=0.2, seed=42, scale="standard"):
-    """California districts' median house value: a regression with 8 inputs (seed 003).
+    """California districts' median house value: a regression with 8 inputs (the hands-on).
 
     Read from scikit-learn's cache only, never downloaded; raises
     :class:`DatasetUnavailableError` (use :func:`diabetes`) when it is not there.
-    ``n_samples=250`` keeps the first 250 districts, as seed 003 does.
+    ``n_samples=250`` keeps the first 250 districts, as the hands-on does.
     Other arguments as in :func:`diabetes`.
 
     Examples

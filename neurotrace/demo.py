@@ -1,8 +1,8 @@
-"""The demo: train seed 003's XOR network with a trace and write its pictures to a folder.
+"""The demo: train the hands-on's XOR network with a trace and write its pictures to a folder.
 
 Run it with ``neurotrace demo --out demo_output`` (or ``python -m neurotrace demo``).
 It trains a 2-2-1 sigmoid network on XOR one sample per step (SGD, lr 0.5, the
-``sse`` loss, no shuffling, as seed 003 does), records the first and the last
+``sse`` loss, no shuffling, as the hands-on does), records the first and the last
 epoch, and writes: the network graph at the first and the last step, one hidden
 neuron's computation graph, the loss curve, the decision boundary and the chain
 rule for one weight.
@@ -22,7 +22,7 @@ NEURON, WEIGHT = "L1.N0", "w0"
 
 
 def train_xor(epochs=DEFAULT_EPOCHS, seed=SEED):
-    """Seed 003's XOR network trained as seed 003 does, with its first and last epoch traced.
+    """The hands-on's XOR network trained as the hands-on does, with its first and last epoch traced.
 
     Returns ``(network, history, trace, (X, Y))``.
 
@@ -65,7 +65,6 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
     ['epochs', 'files', 'predictions', 'rendered', 'total_squared_error']
     """
     from . import viz
-    from .viz.plots import _pyplot
 
     if epochs is None:
         epochs = CI_EPOCHS if "CI" in os.environ else DEFAULT_EPOCHS
@@ -80,7 +79,7 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
     n_steps = epochs * len(X)
     first, last = 0, n_steps - 1
     predictions = net.predict(X)[:, 0]
-    total_error = float(np.sum((Y[:, 0] - predictions) ** 2))   # seed 003's "Total Error"
+    total_error = float(np.sum((Y[:, 0] - predictions) ** 2))   # the hands-on's "Total Error"
 
     # The pictures. Graphs: DOT always; SVG and PNG when Graphviz's dot is installed.
     files, rendered, missing = [], True, None
@@ -101,15 +100,13 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
         files += written
         descriptions[stem] = (written, what)
 
-    plt = _pyplot()
     for stem, figure, what in [
             ("loss_curve", viz.loss_curve(history, ylabel="sse loss ½Σ(y - a)²"),
              "the sse loss after every epoch"),
             ("decision_boundary", viz.decision_boundary(net, X, Y),
              "the network's output over the plane; black line: a = 0.5")]:
         path = out / f"{stem}.png"
-        figure.savefig(path, dpi=100)
-        plt.close(figure)
+        viz.save_figure(figure, path, dpi=100)
         files.append(path)
         descriptions[stem] = ([path], what)
 
@@ -130,7 +127,7 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
                           f"dL/d{WEIGHT} of {NEURON} written out with the recorded numbers")
 
     # The report.
-    print(f"neurotrace demo: seed 003's XOR network (2-2-1, sigmoid), one sample per step")
+    print("neurotrace demo: the hands-on's XOR network (2-2-1, sigmoid), one sample per step")
     print(f"  trained {epochs} epochs = {n_steps} steps (SGD lr 0.5, sse loss, uniform init, "
           f"seed {seed}) in {seconds:.1f} s,")
     print(f"  tracing the first and the last epoch ({len(t)} steps)")

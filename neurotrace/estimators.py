@@ -21,11 +21,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import activations, losses
-from .layer import VectorizedNetwork
 from .network import NeuralNetwork
 from .optimizers import SGD, Adam
 from .tracer import trace as _trace
 from .training import fit as _fit
+from .vectorized import VectorizedNetwork
 
 __all__ = ["NeuronClassifier", "NeuronRegressor"]
 

@@ -32,7 +32,8 @@ _SYMBOLS = {
     "markdown": {"dot": " · ", "d": lambda a, b: f"∂{a}/∂{b}", "sub": lambda s, i: f"{s}<sub>{i}</sub>",
                  "sum": "Σ", "delta": "δ", "wrap": lambda s: s},
     "latex": {"dot": r" \cdot ", "d": lambda a, b: rf"\frac{{\partial {a}}}{{\partial {b}}}",
-              "sub": lambda s, i: f"{s}_{{{i}}}", "sum": r"\sum", "delta": r"\delta", "wrap": lambda s: f"$${s}$$"},
+              "sub": lambda s, i: f"{s}_{{{i}}}", "sum": r"\sum", "delta": r"\delta",
+              "wrap": lambda s: f"$${s}$$"},
 }
 
 
@@ -59,7 +60,8 @@ def explain(trace, name, parameter, step, sample=None, format="text", digits=4):
     for q in ("x", "delta", "grad_weights", "grad_bias"):
         if q not in fwd and q not in bwd:
             raise KeyError(f"explain needs {q!r}, which step {step} did not record for {name}.")
-    num = lambda v: f"({v:.{digits}g})"
+    def num(v):
+        return f"({v:.{digits}g})"
     dot, d = S["dot"], S["d"]
     x = fwd["x"][..., i] if i is not None else None
     used = bwd["grad_bias"] if i is None else float(bwd["grad_weights"][i])
@@ -84,7 +86,7 @@ def explain(trace, name, parameter, step, sample=None, format="text", digits=4):
         samples = [sample]
     terms = []
     for k in samples:
-        pick = (lambda v: v) if k is None else (lambda v: v[k])
+        pick = (lambda v: v) if k is None else (lambda v, k=k: v[k])
         factors = [pick(bwd["delta"])] if fused_here else [pick(bwd["dL_da"]), pick(bwd["da_dz"])]
         if i is not None:
             factors.append(pick(x))

@@ -8,7 +8,7 @@ Every initializer draws the whole layer at once, ``weights`` of shape
 ========  =============================================  ==============
 name      weights                                        bias
 ========  =============================================  ==============
-uniform   U(-1, 1) (seed 003's hand-out)                 U(-1, 1)
+uniform   U(-1, 1) (the hands-on's hand-out)                 U(-1, 1)
 normal    N(0, 1), ``randn`` (seeds 000 and 001)         N(0, 1)
 xavier    U(-l, l), l = sqrt(6 / (n_inputs + n_neurons))  0
 he        N(0, 2 / n_inputs)                             0

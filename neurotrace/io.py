@@ -22,13 +22,17 @@ inf: saving refuses them and so does loading.
 neurotrace never loads a pickle: unpickling data can run arbitrary code, so a
 file that holds pickled objects is refused, like a truncated file, a file whose
 arrays do not fit its architecture, or one that names an unknown activation.
-All of these raise :class:`NetworkFileError` (a ``ValueError``) naming the file.
+All of these raise :class:`NeurotraceFileError` (a ``ValueError``) naming the file.
+
+Traces (:class:`~neurotrace.Trace`) go through the same two functions: ``save``
+hands them to :meth:`Trace.save`, and ``load`` recognises a trace file and returns
+a :class:`~neurotrace.Trace`.
 
 >>> import os, tempfile, numpy as np, neurotrace as nt
 >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
 >>> path = os.path.join(tempfile.mkdtemp(), "net.npz")
->>> net.save(path)
->>> same = load(path)
+>>> nt.save(net, path)
+>>> same = nt.load(path)
 >>> bool(np.all(same.flat_parameters == net.flat_parameters))
 True
 """
@@ -39,12 +43,14 @@ import zipfile
 import numpy as np
 
 from . import activations
-from ._network import parse_activations
-from .layer import VectorizedNetwork
+from ._base import parse_activations
+from ._files import NeurotraceFileError, atomic_write
 from .network import NeuralNetwork
 from .optimizers import SGD, Adam
+from .trace_data import Trace
+from .vectorized import VectorizedNetwork
 
-__all__ = ["save", "load", "NetworkFileError", "FORMAT", "VERSION"]
+__all__ = ["save", "load", "NeurotraceFileError", "NetworkFileError", "FORMAT", "VERSION"]
 
 FORMAT = "neurotrace-network"
 VERSION = 1
@@ -60,19 +66,20 @@ OPTIMIZERS = {
 METADATA_KEYS = ("format", "version", "backend", "sizes", "activations", "dtype")
 
 
-class NetworkFileError(ValueError):
-    """A network file that cannot be saved or loaded; the message names the file and the problem."""
+#: The name this error had before traces shared it; the same class.
+NetworkFileError = NeurotraceFileError
 
 
 # --- saving --------------------------------------------------------------------------------
 def save(network, path, optimizer=None):
     """Save ``network`` (and ``optimizer``'s state, if given) to ``path`` (``.npz`` or ``.json``).
 
-    Usually called as ``network.save(path, optimizer=None)``.
+    A :class:`~neurotrace.Trace` can be saved the same way (``.npz`` only).
 
     Parameters
     ----------
-    network : NeuralNetwork or VectorizedNetwork
+    network : NeuralNetwork, VectorizedNetwork or Trace
+        What to save.
     path : str or path-like
         Ends in ``.npz`` (numpy arrays) or ``.json`` (plain text).
     optimizer : SGD or Adam, optional
@@ -89,6 +96,13 @@ def save(network, path, optimizer=None):
     VectorizedNetwork([4, 8, 3], activation='relu', output_activation='softmax')
     """
     path = os.fspath(path)
+    if isinstance(network, Trace):
+        if optimizer is not None:
+            raise NeurotraceFileError(f"Cannot save to {path!r}: a trace is saved without an "
+                                      f"optimizer (its updates already hold the optimizer's "
+                                      f"state); drop optimizer=.")
+        network.save(path)
+        return
     kind = _kind(path)
     backend = type(network).__name__
     if backend not in BACKENDS or type(network) is not BACKENDS[backend]:
@@ -113,19 +127,13 @@ def save(network, path, optimizer=None):
         meta["optimizer"], state = _optimizer_metadata(optimizer, network, path)
         arrays.update({f"optimizer.{name}": vector for name, vector in state.items()})
 
-    tmp = path + ".tmp"                  # write next to it, then rename: never a half-written file
-    try:
-        if kind == ".npz":
-            with open(tmp, "wb") as f:
-                np.savez(f, metadata=np.array(json.dumps(meta)),
-                         **{k: np.ascontiguousarray(a) for k, a in arrays.items()})
-        else:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(_to_json(meta, arrays))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    # Written to a temporary file, then renamed: never a half-written file.
+    if kind == ".npz":
+        atomic_write(path, lambda f: np.savez(
+            f, metadata=np.array(json.dumps(meta)),
+            **{k: np.ascontiguousarray(a) for k, a in arrays.items()}))
+    else:
+        atomic_write(path, lambda f: f.write(_to_json(meta, arrays)), binary=False)
 
 
 def _optimizer_metadata(optimizer, network, path):
@@ -183,10 +191,12 @@ def _to_json(meta, arrays):
 def load(path, with_optimizer=False):
     """The network saved in ``path``; with ``with_optimizer=True``, ``(network, optimizer)``.
 
+    A trace file (written by :func:`save` or :meth:`Trace.save`) gives the :class:`Trace`.
+
     Parameters
     ----------
     path : str or path-like
-        A ``.npz`` or ``.json`` file written by :func:`save` (``network.save``).
+        A ``.npz`` or ``.json`` file written by :func:`save`.
     with_optimizer : bool, default=False
         Also rebuild the optimizer saved with the network (its class,
         hyperparameters, step count and state vectors), or ``None`` if the file
@@ -194,8 +204,8 @@ def load(path, with_optimizer=False):
 
     Returns
     -------
-    network : NeuralNetwork or VectorizedNetwork
-        The backend that was saved, with exactly the saved parameters.
+    network : NeuralNetwork, VectorizedNetwork or Trace
+        The backend that was saved, with exactly the saved parameters (or the trace).
     optimizer : SGD, Adam or None
         Only with ``with_optimizer=True``.
 
@@ -213,7 +223,7 @@ def load(path, with_optimizer=False):
     >>> import os, tempfile, neurotrace as nt
     >>> net, opt = nt.NeuralNetwork([2, 2, 1], seed=0), nt.SGD(lr=0.5, momentum=0.9)
     >>> path = os.path.join(tempfile.mkdtemp(), "xor.npz")
-    >>> net.save(path, optimizer=opt)
+    >>> save(net, path, optimizer=opt)
     >>> net2, opt2 = load(path, with_optimizer=True)
     >>> net2
     NeuralNetwork([2, 2, 1], activation='sigmoid', output_activation='sigmoid')
@@ -224,12 +234,26 @@ def load(path, with_optimizer=False):
     kind = _kind(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No network file {path!r}: there is no such file.")
+    if kind == ".npz" and _is_trace(path):
+        if with_optimizer:
+            raise NeurotraceFileError(f"{path!r} holds a trace, not a network: it has no "
+                                      f"optimizer to load (drop with_optimizer=True).")
+        return Trace.load(path)
     meta, arrays = _read_npz(path) if kind == ".npz" else _read_json(path)
     saved_optimizer = _check_optimizer_metadata(path, meta)
     network = _build_network(path, meta, arrays, kind)
     if not with_optimizer:
         return network
     return network, _build_optimizer(path, saved_optimizer, arrays, network)
+
+
+def _is_trace(path):
+    """Whether ``path`` is an npz archive written by :meth:`Trace.save` (it has a header)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "__header__.npy" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False        # not a readable archive: the network reader says what is wrong
 
 
 def _kind(path):
@@ -247,7 +271,7 @@ def _read_npz(path):
     # What the first bytes say the file is: a zip archive (npz), one .npy array, or a pickle.
     if start.startswith(b"\x93NUMPY"):
         raise NetworkFileError(f"{path!r} is a single .npy array, not a neurotrace .npz "
-                               f"archive written by network.save.")
+                               f"archive written by neurotrace.save.")
     if start.startswith(b"\x80"):
         raise _pickled(path)
     if not start.startswith(b"PK"):
@@ -279,7 +303,7 @@ def _read_npz(path):
 def _pickled(path):
     return NetworkFileError(
         f"{path!r} holds pickled Python objects. neurotrace never loads pickles, because "
-        f"loading a pickle can run arbitrary code. Save the network again with network.save "
+        f"loading a pickle can run arbitrary code. Save the network again with neurotrace.save "
         f"(it writes only numbers and text).")
 
 

@@ -1,18 +1,16 @@
-"""The vectorized backend: a whole layer is one matrix product, ``Z = X @ W + b``.
+"""A whole layer of neurons as matrices: ``Z = X @ W + b`` in one matrix product.
 
-It computes exactly what the neuron objects compute. Column ``j`` of a layer's
-``weights`` is neuron ``j``'s weights, so :meth:`NeuralNetwork.to_vectorized`
-and :meth:`VectorizedNetwork.to_neurons` convert by copying numbers.
+It computes exactly what that many :class:`~neurotrace.Neuron` objects compute:
+column ``j`` of ``weights`` is neuron ``j``'s weights. A network of layers is a
+:class:`~neurotrace.VectorizedNetwork`.
 """
 import numpy as np
 
 from . import activations
 from ._checks import as_float_array, check_finite, check_inputs, check_size
-from ._network import NetworkBase, check_sizes, parse_activations
 from .init import initialize, make_rng
-from .network import check_weights
 
-__all__ = ["Layer", "VectorizedNetwork"]
+__all__ = ["Layer"]
 
 
 class Layer:
@@ -149,121 +147,3 @@ class Layer:
 
     def __repr__(self):
         return f"Layer({self.n_inputs}, {self.n_neurons}, {self.activation_name!r}, name={self.name!r})"
-
-
-class VectorizedNetwork(NetworkBase):
-    """A network of :class:`Layer` objects; the same methods as :class:`NeuralNetwork`.
-
-    ``dtype=np.float32`` trades precision for speed (the default is float64).
-
-    Examples
-    --------
-    >>> import neurotrace as nt
-    >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
-    >>> vec = VectorizedNetwork([2, 3, 1], seed=0)      # the same seed, the same weights
-    >>> bool(np.all(vec.flat_parameters == net.flat_parameters))
-    True
-    """
-
-    def __init__(self, sizes, activation="sigmoid", output_activation=None, *,
-                 init="xavier", seed=None, rng=None, dtype=np.float64):
-        sizes = check_sizes(sizes, "VectorizedNetwork")
-        names = parse_activations(len(sizes) - 1, activation, output_activation,
-                                  "VectorizedNetwork")
-        rng = make_rng(seed, rng)
-        drawn = [initialize(init, n_in, n_out, rng, "VectorizedNetwork")
-                 for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-        self._build(sizes, names, [w for w, b in drawn], [b for w, b in drawn], dtype)
-
-    @classmethod
-    def from_weights(cls, weights, biases, activation="sigmoid", output_activation=None,
-                     dtype=np.float64):
-        """A network with explicit ``weights[l]`` ``(n_inputs, n_neurons)`` and ``biases[l]``."""
-        weights, biases = check_weights(weights, biases, "VectorizedNetwork.from_weights")
-        sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
-        names = parse_activations(len(weights), activation, output_activation,
-                                  "VectorizedNetwork.from_weights")
-        net = cls.__new__(cls)
-        net._build(sizes, names, weights, biases, dtype)
-        return net
-
-    @classmethod
-    def from_layers(cls, layers):
-        """Adopt ready-made :class:`Layer` objects (their parameters move into the network)."""
-        for l, layer in enumerate(layers, start=1):
-            if not isinstance(layer, Layer):
-                raise TypeError(f"VectorizedNetwork: L{l} must be a Layer, got {layer!r}.")
-            if l > 1 and layer.n_inputs != layers[l - 2].n_neurons:
-                raise ValueError(f"VectorizedNetwork: L{l} expected {layers[l - 2].n_neurons} "
-                                 f"inputs (the size of L{l - 1}), but has {layer.n_inputs}.")
-            if layer._owned:
-                raise ValueError(f"VectorizedNetwork: layer {layer.name} already belongs to a "
-                                 f"network.")
-        names = [layer.activation_name for layer in layers]
-        parse_activations(len(layers), names, None, "VectorizedNetwork")
-        net = cls.__new__(cls)
-        net._adopt([layers[0].n_inputs] + [layer.n_neurons for layer in layers], list(layers))
-        return net
-
-    def _build(self, sizes, names, weights, biases, dtype):
-        layers = [Layer(W.shape[0], W.shape[1], name, weights=W, bias=b, dtype=dtype)
-                  for name, W, b in zip(names, weights, biases)]
-        self._adopt(sizes, layers)
-
-    def _adopt(self, sizes, layers):
-        self._allocate(sizes, layers[0].dtype)
-        self.layers = layers
-        self.activation_names = [layer.activation_name for layer in layers]
-        for l, layer in enumerate(layers):
-            self._blocks[l][...] = layer._block
-            layer._bind(self._blocks[l], self._grad_blocks[l])
-            layer.name, layer._owned = f"L{l + 1}", True
-        self.output = None
-
-    def __getitem__(self, name):
-        """The layer called ``name``, e.g. ``vec["L1"]``."""
-        try:
-            l = int(name[1:]) - 1
-            if name[0] != "L" or not 0 <= l < len(self.layers):
-                raise ValueError
-        except (ValueError, TypeError, IndexError):
-            raise KeyError(f"No layer {name!r}: this network has layers "
-                           f"L1..L{len(self.layers)} (neurons are rows of a layer; use "
-                           f"to_neurons() to get Neuron objects).") from None
-        return self.layers[l]
-
-    @property
-    def dtype(self):
-        return self._params.dtype
-
-    def _forward(self, X):
-        recorder = self.recorder
-        for l, layer in enumerate(self.layers):
-            X = layer._forward(X)
-            if recorder is not None:
-                recorder.record(self, "forward", layer=l, a=X)
-        self.output = X
-        return X
-
-    def _output_z(self):
-        return self.layers[-1].Z
-
-    def _backward(self, dL_dA, delta=None, to_inputs=True):
-        recorder = self.recorder
-        for l in range(len(self.layers) - 1, -1, -1):
-            dL_dA = self.layers[l]._backward(dL_dA, delta, to_inputs or l > 0)
-            if recorder is not None:
-                recorder.record(self, "backward", layer=l)
-            delta = None
-        return dL_dA
-
-    def to_neurons(self):
-        """The same network as a :class:`NeuralNetwork` of neuron objects (weights copied exactly)."""
-        from .network import NeuralNetwork
-        if self.dtype != np.float64:
-            raise ValueError("VectorizedNetwork.to_neurons: neuron objects compute in float64; "
-                             "this network is float32. Convert from a float64 network.")
-        W = [w.copy() for w, b in self.parameters()]
-        b = [b.copy() for w, b in self.parameters()]
-        return NeuralNetwork.from_weights(W, b, self.activation_names[:-1],
-                                          self.activation_names[-1])

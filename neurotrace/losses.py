@@ -77,7 +77,7 @@ mse = Loss("mse",
            "L = mean((a - y)^2)", _mse_both)
 
 
-# --- sse: 1/2 sum of (a - y)^2, dL/da = a - y (seed 003's -(target - output)) --------
+# --- sse: 1/2 sum of (a - y)^2, dL/da = a - y (the hands-on's -(target - output)) --------
 def _sse_both(a, y):
     d = a - y
     return 0.5 * _squares(d), d

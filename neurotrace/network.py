@@ -1,9 +1,8 @@
 """A network of neuron objects: each neuron computes its own values and sends its error back."""
 import numpy as np
 
-from . import activations
-from ._checks import as_float_array
-from ._network import NetworkBase, check_sizes, parse_activations
+from . import activations, names
+from ._base import NetworkBase, check_sizes, check_weights, parse_activations
 from .init import initialize, make_rng
 from .neuron import Neuron
 
@@ -12,7 +11,7 @@ __all__ = ["NeuralNetwork"]
 ONE = np.ones(1)
 
 
-class NeuralNetwork(NetworkBase):
+class NeuralNetwork(NetworkBase, backend="neurons"):
     """Layers of :class:`Neuron` objects, layer ``l`` feeding layer ``l + 1``.
 
     Parameters
@@ -49,11 +48,11 @@ class NeuralNetwork(NetworkBase):
             self._build_from_neurons(sizes, output_activation)
             return
         sizes = check_sizes(sizes, "NeuralNetwork")
-        names = parse_activations(len(sizes) - 1, activation, output_activation, "NeuralNetwork")
+        acts = parse_activations(len(sizes) - 1, activation, output_activation, "NeuralNetwork")
         rng = make_rng(seed, rng)
         drawn = [initialize(init, n_in, n_out, rng)
                  for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-        self._build(sizes, names, [w for w, b in drawn], [b for w, b in drawn])
+        self._build(sizes, acts, [w for w, b in drawn], [b for w, b in drawn])
 
     @classmethod
     def from_weights(cls, weights, biases, activation="sigmoid", output_activation=None):
@@ -69,18 +68,18 @@ class NeuralNetwork(NetworkBase):
         weights, biases = check_weights(weights, biases, "NeuralNetwork.from_weights")
         sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
         net = cls.__new__(cls)
-        names = parse_activations(len(weights), activation, output_activation,
+        acts = parse_activations(len(weights), activation, output_activation,
                                   "NeuralNetwork.from_weights")
-        net._build(sizes, names, weights, biases)
+        net._build(sizes, acts, weights, biases)
         return net
 
-    def _build(self, sizes, names, weights, biases):
+    def _build(self, sizes, acts, weights, biases):
         self._allocate(sizes)
-        self.activation_names = [getattr(a, "name", a) for a in names]
+        self.activation_names = [getattr(a, "name", a) for a in acts]
         self.layers = []
-        for l, (name, W, b) in enumerate(zip(names, weights, biases), start=1):
+        for l, (name, W, b) in enumerate(zip(acts, weights, biases), start=1):
             act = "identity" if name == "softmax" else name
-            layer = [Neuron(W.shape[0], act, weights=W[:, j], bias=b[j], name=f"L{l}.N{j}")
+            layer = [Neuron(W.shape[0], act, weights=W[:, j], bias=b[j], name=names.neuron(l - 1, j))
                      for j in range(W.shape[1])]
             self.layers.append(layer)
         self._adopt_neurons()
@@ -103,19 +102,19 @@ class NeuralNetwork(NetworkBase):
                                      f"(the size of the layer before), but has {n.n_inputs}.")
             n_in = len(layer)
         sizes = [layers[0][0].n_inputs] + [len(layer) for layer in layers]
-        names = [layer[0].activation.name for layer in layers]
+        acts = [layer[0].activation.name for layer in layers]
         for l, layer in enumerate(layers, start=1):
-            if any(n.activation.name != names[l - 1] for n in layer):
+            if any(n.activation.name != acts[l - 1] for n in layer):
                 raise ValueError(f"NeuralNetwork: all neurons of layer L{l} must share one "
                                  f"activation, got {[n.activation.name for n in layer]}.")
         if output_activation is not None:
-            if output_activation == "softmax" and names[-1] != "identity":
+            if output_activation == "softmax" and acts[-1] != "identity":
                 raise ValueError("NeuralNetwork: a softmax output layer needs neurons with the "
                                  "'identity' activation (softmax is applied across the layer).")
-            names[-1] = parse_activations(len(layers), names[:-1], output_activation,
+            acts[-1] = parse_activations(len(layers), acts[:-1], output_activation,
                                           "NeuralNetwork")[-1]
         self._allocate(sizes)
-        self.activation_names = names
+        self.activation_names = acts
         self.layers = [list(layer) for layer in layers]
         self._adopt_neurons()
 
@@ -125,14 +124,14 @@ class NeuralNetwork(NetworkBase):
             for j, neuron in enumerate(layer):
                 self._blocks[l][j] = neuron._params
                 neuron._bind(self._blocks[l][j], self._grad_blocks[l][j])
-                neuron.name, neuron._owned = f"L{l + 1}.N{j}", True
+                neuron.name, neuron._owned = names.neuron(l, j), True
         self.output = None
         self._sent = {}
 
     # --- lookup -------------------------------------------------------------------------
     def __getitem__(self, name):
         """The neuron called ``name``, e.g. ``net["L2.N0"]``."""
-        l, j = self._locate(name)
+        l, j = self.locate(name)
         return self.layers[l][j]
 
     def neurons(self):
@@ -201,33 +200,3 @@ class NeuralNetwork(NetworkBase):
         if key not in self._sent:
             self._sent[key] = np.empty((len(self.layers[l]),) + x_shape)
         return self._sent[key]
-
-    # --- the other backend ---------------------------------------------------------------
-    def to_vectorized(self, dtype=np.float64):
-        """The same network as a :class:`VectorizedNetwork` (weights copied exactly)."""
-        from .layer import VectorizedNetwork
-        W = [w.copy() for w, b in self.parameters()]
-        b = [b.copy() for w, b in self.parameters()]
-        return VectorizedNetwork.from_weights(W, b, self.activation_names[:-1],
-                                              self.activation_names[-1], dtype=dtype)
-
-
-def check_weights(weights, biases, owner, dtype=np.float64):
-    """Explicit weights ``(n_inputs, n_neurons)`` and biases ``(n_neurons,)`` that fit together."""
-    if len(weights) == 0 or len(weights) != len(biases):
-        raise ValueError(f"{owner}: need one bias vector per weight matrix, got "
-                         f"{len(weights)} weight matrices and {len(biases)} bias vectors.")
-    W = [as_float_array(w, f"weights of L{l}", owner, dtype) for l, w in enumerate(weights, 1)]
-    b = [as_float_array(v, f"biases of L{l}", owner, dtype) for l, v in enumerate(biases, 1)]
-    for l, (w, v) in enumerate(zip(W, b), start=1):
-        if w.ndim != 2:
-            raise ValueError(f"{owner}: weights of L{l} must be a matrix of shape "
-                             f"(n_inputs, n_neurons), got shape {w.shape}.")
-        if l > 1 and w.shape[0] != W[l - 2].shape[1]:
-            raise ValueError(f"{owner}: weights of L{l} must have shape "
-                             f"({W[l - 2].shape[1]}, n_neurons) — L{l - 1} has "
-                             f"{W[l - 2].shape[1]} neurons — got shape {w.shape}.")
-        if v.shape != (w.shape[1],):
-            raise ValueError(f"{owner}: biases of L{l} must have shape ({w.shape[1]},), "
-                             f"got shape {v.shape}.")
-    return W, b

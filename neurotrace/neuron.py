@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import activations
-from ._checks import check_finite, check_inputs, check_size, as_float_array
+from ._checks import as_float_array, check_finite, check_inputs, check_size
 from .init import initialize, make_rng
 
 __all__ = ["Neuron"]

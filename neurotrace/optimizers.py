@@ -8,7 +8,7 @@ so ``optimizer.state["velocity"]`` can be read neuron by neuron, like the
 parameters themselves.
 
 Both optimizers can clip the gradient first: by value (every entry into
-``[-clip_value, clip_value]``, as seed 003 does) or by global norm (the whole
+``[-clip_value, clip_value]``, as the hands-on does) or by global norm (the whole
 gradient vector scaled down to length ``clip_norm`` when it is longer). The
 clipped gradient is what the update uses; the network's stored gradients stay
 what backprop computed, and ``optimizer.last_clip`` says what clipping did.

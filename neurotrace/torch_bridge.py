@@ -41,8 +41,8 @@ Conventions
 import numpy as np
 
 from .activations import LEAKY_SLOPE
-from .layer import VectorizedNetwork
 from .network import NeuralNetwork
+from .vectorized import VectorizedNetwork
 
 __all__ = ["to_torch", "from_torch", "torch_loss", "INSTALL_HINT"]
 
@@ -178,7 +178,7 @@ def from_torch(module, *, output_activation=None, backend="neurons"):
     >>> nt.from_torch(torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Dropout()))
     Traceback (most recent call last):
     ...
-    ValueError: from_torch cannot represent module (1) of the Sequential, Dropout(p=0.5, inplace=False): neurotrace's layers are Linear (with bias), each followed by at most one of Identity, Sigmoid, Tanh, ReLU, LeakyReLU(negative_slope=0.01), and Softmax(dim=-1) on the last layer.
+    ValueError: from_torch cannot represent module (1) of the Sequential, Dropout(p=0.5, ...
     """
     torch = _torch()
     nn = torch.nn

@@ -11,6 +11,10 @@ import zlib
 
 import numpy as np
 
+from . import names
+from ._files import NeurotraceFileError, atomic_write
+from .explain import explain
+
 __all__ = ["Trace", "Step", "QUANTITIES"]
 
 FORWARD = ["x", "z", "a"]
@@ -82,17 +86,13 @@ class Trace:
         return _nbytes(self._steps.values())
 
     def node_names(self):
-        return [[f"L{l}.N{j}" for j in range(n)] for l, n in enumerate(self.sizes[1:], start=1)]
+        return names.neuron_names(self.sizes)
 
     def _where(self, name):
         """``"L2.N1"`` -> (layer index, row in the recorded arrays)."""
         try:
-            layer, neuron = name.split(".")
-            l, j = int(layer[1:]) - 1, int(neuron[1:])
-            if not (layer[0] == "L" and neuron[0] == "N" and 0 <= l < len(self.sizes) - 1
-                    and 0 <= j < self.sizes[l + 1]):
-                raise ValueError
-        except (ValueError, AttributeError, IndexError):
+            l, j = names.parse_neuron(name, self.sizes)
+        except KeyError:
             raise KeyError(f"No neuron {name!r} in the traced network (layers L1..L"
                            f"{len(self.sizes) - 1}, sizes {self.sizes}).") from None
         if l not in self.rows:
@@ -162,7 +162,6 @@ class Trace:
 
     def explain(self, name, parameter, step=None, sample=None, format="text", digits=4):
         """The chain rule for one weight (``"w0"``) or the bias (``"b"``) with the recorded numbers."""
-        from .explain import explain
         return explain(self, name, parameter, self.steps[0] if step is None else step,
                        sample, format, digits)
 
@@ -197,8 +196,7 @@ class Trace:
                   "limits": self.limits, "thinned": self.thinned, "skipped": self.skipped,
                   "steps": meta_steps}
         arrays["__header__"] = np.array(json.dumps(header, default=_json_default))
-        with open(path, "wb") as f:
-            np.savez_compressed(f, **arrays)
+        atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
 
     @classmethod
     def load(cls, path):
@@ -216,12 +214,12 @@ class Trace:
         except FileNotFoundError:
             raise
         except unreadable as error:
-            raise ValueError(f"{path}: not a readable neurotrace trace ({error}). Traces are "
+            raise NeurotraceFileError(f"{path}: not a readable neurotrace trace ({error}). Traces are "
                              f".npz files written by Trace.save; pickles are never loaded.") \
                 from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             got = header.get("format") if isinstance(header, dict) else type(header).__name__
-            raise ValueError(f"{path}: not a neurotrace trace (format {got!r}).")
+            raise NeurotraceFileError(f"{path}: not a neurotrace trace (format {got!r}).")
         try:
             t = cls(header["sizes"], header["activation_names"],
                     {int(l): r for l, r in header["rows"].items()}, header["quantities"],
@@ -233,11 +231,11 @@ class Trace:
                         if key not in ("layers", "arrays")}
                 for key in meta.get("arrays", []):
                     step[key] = arrays[f"s{k}/{key}"]
-                step["layers"] = {int(l): {q: arrays[f"s{k}/L{l}/{q}"] for q in names}
-                                  for l, names in meta["layers"].items()}
+                step["layers"] = {int(l): {q: arrays[f"s{k}/L{l}/{q}"] for q in stored}
+                                  for l, stored in meta["layers"].items()}
                 t._steps[k] = step
         except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise ValueError(f"{path}: a damaged neurotrace trace (missing or malformed "
+            raise NeurotraceFileError(f"{path}: a damaged neurotrace trace (missing or malformed "
                              f"{error}).") from None
         return t
 
@@ -384,11 +382,10 @@ def _backward(step, store, l, row):
         if "grad_bias" in step.trace.quantities:
             out["grad_bias"] = float(delta)
     if "w" in store and "delta" in store and "to_predecessors" in shown:
-        names = [f"x{i}" for i in range(step.trace.sizes[0])] if l == 0 else \
-            [f"L{l}.N{i}" for i in range(step.trace.sizes[l])]
+        preds = names.predecessors(step.trace.sizes, l)
         # The error this neuron sent to each predecessor i: delta * w_i (per sample).
         sent = np.multiply.outer(store["delta"][..., row], store["w"][row, :-1])
-        out["to_predecessors"] = {n: _scalar(sent[..., i]) for i, n in enumerate(names)}
+        out["to_predecessors"] = {n: _scalar(sent[..., i]) for i, n in enumerate(preds)}
     return out
 
 

@@ -24,8 +24,9 @@ from operator import attrgetter
 
 import numpy as np
 
-from .layer import Layer, VectorizedNetwork
+from .layer import Layer
 from .trace_data import QUANTITIES, Trace
+from .vectorized import VectorizedNetwork
 
 __all__ = ["trace", "DEFAULT_MAX_BYTES"]
 
@@ -350,11 +351,11 @@ def _select_neurons(network, neurons):
     rows = {}
     for name in neurons:
         if "." in str(name):
-            l, j = network._locate(name)
+            l, j = network.locate(name)
             if rows.get(l, []) is not None:
                 rows.setdefault(l, []).append(j)
         else:
-            l, _ = network._locate(f"{name}.N0")
+            l, _ = network.locate(f"{name}.N0")
             rows[l] = None
     return {l: (None if r is None else sorted(set(r))) for l, r in sorted(rows.items())}
 

@@ -81,7 +81,7 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
     optimizer : Optimizer, default=SGD(lr=0.1)
     epochs : int, default=1
     batch_size : int or None, default=32
-        ``1`` is per-sample SGD as in seed 003 (each step sees one sample, 1-D);
+        ``1`` is per-sample SGD as in the hands-on (each step sees one sample, 1-D);
         ``None`` is full batch.
     shuffle : bool, default=True
         Shuffle the samples every epoch, with ``numpy.random.default_rng(seed)``.
@@ -140,7 +140,7 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
         for step, start in enumerate(range(0, n, batch_size)):
             stop = start + batch_size
             if batch_size == 1:
-                xb, yb = Xe[start], Ye[start]             # one sample, 1-D, as seed 003
+                xb, yb = Xe[start], Ye[start]             # one sample, 1-D, as the hands-on
             else:
                 xb, yb = Xe[start:stop], Ye[start:stop]
             if recorder is not None:

@@ -1,4 +1,4 @@
-"""Tests of neurotrace.baselines: the comparison code the benchmark times.
+"""Tests of benchmarks.baselines: the comparison code the benchmark times.
 
 No test here looks at a clock; timing is the benchmark's job.
 """
@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from neurotrace import baselines as B
+from benchmarks import baselines as B
 
 SIZES = (64, 32, 10)
 
@@ -37,7 +37,7 @@ def _has(module):
 
 
 # --------------------------------------------------------------------------
-# Seed 003 per-neuron code: the hand-out's arithmetic, bug included
+# The hands-on per-neuron code: the hand-out's arithmetic, bug included
 # --------------------------------------------------------------------------
 
 
@@ -114,7 +114,7 @@ def test_per_neuron_init_uses_the_seeded_generator_like_np_random_uniform():
 
 
 # --------------------------------------------------------------------------
-# Seed 003 speedy (vectorized) code
+# The hands-on speedy (vectorized) code
 # --------------------------------------------------------------------------
 
 

@@ -3,14 +3,14 @@ import os
 import re
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from neurotrace import cli, figures, viz
+from neurotrace import cli, viz
 from neurotrace.demo import train_xor
+from tools import make_figures as figures
 
 GRAPHS = ["network_first", "network_last", "neuron_L1.N0"]
 OTHERS = ["loss_curve.png", "decision_boundary.png", "explain_L1.N0_w0.txt",
@@ -87,7 +87,7 @@ def test_demo_converges_in_ci_through_the_installed_command(tmp_path):
 def test_python_dash_m_neurotrace_shows_help():
     done = subprocess.run([sys.executable, "-m", "neurotrace", "--help"], capture_output=True,
                           text=True, timeout=60)
-    assert done.returncode == 0 and "demo" in done.stdout and "bench" in done.stdout
+    assert done.returncode == 0 and "demo" in done.stdout and "bench" not in done.stdout
 
 
 def test_cli_without_a_command_prints_help_and_fails(capsys):
@@ -95,21 +95,6 @@ def test_cli_without_a_command_prints_help_and_fails(capsys):
     assert "demo" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         cli.main(["demo", "--epochs", "0"])
-
-
-def test_bench_is_handed_its_arguments(monkeypatch):
-    seen = []
-    fake = types.ModuleType("neurotrace.bench")
-    fake.main = lambda argv: seen.append(argv) or 0
-    monkeypatch.setitem(sys.modules, "neurotrace.bench", fake)
-    assert cli.main(["bench", "--out", "x", "--quick"]) == 0
-    assert seen == [["--out", "x", "--quick"]]
-
-
-def test_bench_missing_says_so_and_exits_2(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "neurotrace.bench", None)    # import fails
-    assert cli.main(["bench"]) == 2
-    assert "neurotrace.bench could not be imported" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not viz.have_dot(), reason="Graphviz's 'dot' program is not installed")

@@ -1,9 +1,7 @@
 """The engine's public contract: the calls of issue 2, their shapes and types, and its promises.
 
-Also runs every engine module's docstring examples (doctest).
+(Every module's docstring examples run through pytest's --doctest-modules.)
 """
-import doctest
-import importlib
 import warnings
 
 import autograd
@@ -90,7 +88,7 @@ def test_softmax_network_of_the_issue():
     np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-15)
     assert np.all(P > 0)
     # he: zero biases, weights with standard deviation sqrt(2 / n_inputs)
-    for W, b in net.parameters():
+    for _W, b in net.parameters():
         assert np.all(b == 0)
 
 
@@ -238,7 +236,7 @@ def test_neuron_backward_never_changes_its_weights():
 
 
 def test_gradients_use_the_weights_of_the_forward_pass():
-    """Updating each neuron right after its backward (as seed 003's hand-out does) is safe.
+    """Updating each neuron right after its backward (as the hands-on's hand-out does) is safe.
 
     The hand-out's neurons update and then send ``delta * w`` with the *new*
     weights. neurotrace's ``Neuron.backward`` returns the error with the
@@ -270,7 +268,7 @@ def test_gradients_use_the_weights_of_the_forward_pass():
             neuron.bias -= lr * neuron.grad_bias
         dL_da = sent
     grads = {name: (gw, gb) for name, gw, gb in seen}
-    for l, ((dW, db), (rW, rb)) in enumerate(zip(expected, reference), start=1):
+    for l, ((dW, _db), (rW, rb)) in enumerate(zip(expected, reference), start=1):
         for j in range(dW.shape[1]):
             gw, gb = grads[f"L{l}.N{j}"]
             np.testing.assert_allclose(gw, dW[:, j], rtol=1e-14)
@@ -483,16 +481,3 @@ def test_initializers_draw_what_they_promise():
     W, b = nt.NeuralNetwork(sizes, init="xavier", seed=0).parameters()[0]
     limit = np.sqrt(6 / 700)
     assert -limit <= W.min() < -0.99 * limit and np.all(b == 0)
-
-
-# --- the docstring examples of every engine module --------------------------------------------
-ENGINE_MODULES = ["neurotrace", "neurotrace.activations", "neurotrace.losses", "neurotrace.init",
-                  "neurotrace._checks", "neurotrace.neuron", "neurotrace._network",
-                  "neurotrace.network", "neurotrace.layer", "neurotrace.gradcheck"]
-
-
-@pytest.mark.parametrize("module", ENGINE_MODULES)
-def test_doctests(module):
-    result = doctest.testmod(importlib.import_module(module), verbose=False,
-                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0

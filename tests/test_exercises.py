@@ -132,7 +132,8 @@ def test_generic_diagnoses_transposed_and_scaled():
     exercise = Exercise("99.1", "a matrix", answer=lambda: np.arange(1.0, 7.0).reshape(2, 3))
     assert "transposed" in repr(exercise.check(np.arange(1.0, 7.0).reshape(2, 3).T))
     assert "10x too small" in repr(exercise.check(np.arange(1.0, 7.0).reshape(2, 3) / 10))
-    assert "3x too large and of the wrong sign" in repr(exercise.check(-3 * np.arange(1.0, 7.0).reshape(2, 3)))
+    wrong = -3 * np.arange(1.0, 7.0).reshape(2, 3)
+    assert "3x too large and of the wrong sign" in repr(exercise.check(wrong))
     assert "should be a number" in repr(exercise.check("six"))
     assert isinstance(exercise.check(1.0), Feedback)
 

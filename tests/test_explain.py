@@ -95,7 +95,7 @@ def test_hidden_dL_da_is_expanded_over_successors():
             for j in range(3):
                 name = f"L1.N{j}"
                 e = t.explain(name, "w1", step=k, sample=sample)
-                pick = (lambda v: v) if sample is None else (lambda v: v[sample])
+                pick = (lambda v: v) if sample is None else (lambda v, sample=sample: v[sample])
                 assert "successors" in e
                 total = 0.0
                 for succ in ("L2.N0", "L2.N1"):

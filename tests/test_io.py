@@ -42,7 +42,7 @@ def assert_same_network(a, b):
 def test_round_trip_is_exact(tmp_path, backend, dtype, ext):
     net = make_network(backend, dtype)
     path = tmp_path / f"net{ext}"
-    net.save(path)
+    nt.save(net, path)
     loaded = load(path)
     assert_same_network(net, loaded)
     assert loaded.predict(data()[0]).dtype == dtype
@@ -58,13 +58,13 @@ def test_round_trip_of_awkward_numbers(tmp_path, ext):
          np.array([[np.pi], [-0.0]])]
     b = [np.array([2.2250738585072014e-308, -123456789.12345679]), np.array([np.nextafter(1, 2)])]
     net = nt.NeuralNetwork.from_weights(W, b, "identity")
-    net.save(tmp_path / f"odd{ext}")
+    nt.save(net, tmp_path / f"odd{ext}")
     assert load(tmp_path / f"odd{ext}").flat_parameters.tobytes() == net.flat_parameters.tobytes()
 
 
 def test_npz_holds_one_readable_array_per_layer(tmp_path):
     net = make_network()
-    net.save(tmp_path / "net.npz")
+    nt.save(net, tmp_path / "net.npz")
     with np.load(tmp_path / "net.npz", allow_pickle=False) as npz:
         assert sorted(npz.files) == ["L1.bias", "L1.weights", "L2.bias", "L2.weights",
                                      "L3.bias", "L3.weights", "metadata"]
@@ -79,7 +79,7 @@ def test_npz_holds_one_readable_array_per_layer(tmp_path):
 
 def test_json_is_plain_text_without_nan(tmp_path):
     net = make_network("vectorized")
-    net.save(tmp_path / "net.json")
+    nt.save(net, tmp_path / "net.json")
     text = (tmp_path / "net.json").read_text()
     assert "NaN" not in text and "Infinity" not in text
     doc = json.loads(text)
@@ -90,9 +90,9 @@ def test_json_is_plain_text_without_nan(tmp_path):
 @pytest.mark.parametrize("ext", EXTENSIONS)
 def test_saving_overwrites_and_returns_nothing(tmp_path, ext):
     path = tmp_path / f"net{ext}"
-    make_network().save(path)
+    nt.save(make_network(), path)
     other = nt.VectorizedNetwork([3, 2], "sigmoid", seed=3)
-    assert other.save(path) is None
+    assert nt.save(other, path) is None
     assert_same_network(other, load(path))
     assert [p.name for p in tmp_path.iterdir()] == [path.name]     # no temporary file left
 
@@ -114,7 +114,7 @@ def test_training_continues_exactly_after_loading(tmp_path, backend, dtype, ext,
     net, opt = make_network(backend, dtype), OPTIMIZERS[opt_name]()
     nt.fit(net, X, Y, optimizer=opt, seed=1, **train)
     path = tmp_path / f"run{ext}"
-    net.save(path, optimizer=opt)
+    nt.save(net, path, optimizer=opt)
     loaded, loaded_opt = load(path, with_optimizer=True)
 
     assert type(loaded_opt) is type(opt) and repr(loaded_opt) == repr(opt)
@@ -140,8 +140,8 @@ def test_training_continues_exactly_after_loading(tmp_path, backend, dtype, ext,
 @pytest.mark.parametrize("ext", EXTENSIONS)
 def test_optimizer_is_optional_both_ways(tmp_path, ext):
     net, opt = make_network(), nt.SGD(lr=0.1, momentum=0.9)
-    net.save(tmp_path / f"with{ext}", optimizer=opt)            # not stepped yet: no state
-    net.save(tmp_path / f"without{ext}")
+    nt.save(net, tmp_path / f"with{ext}", optimizer=opt)            # not stepped yet: no state
+    nt.save(net, tmp_path / f"without{ext}")
     assert_same_network(net, load(tmp_path / f"with{ext}"))     # the network alone
     loaded, loaded_opt = load(tmp_path / f"with{ext}", with_optimizer=True)
     assert loaded_opt.state == {} and loaded_opt.steps == 0 and loaded_opt.momentum == 0.9
@@ -152,7 +152,7 @@ def test_optimizer_of_another_network_is_refused(tmp_path):
     opt = nt.SGD(lr=0.1, momentum=0.9)
     nt.fit(nt.NeuralNetwork([3, 2], seed=0), *data(), optimizer=opt, progress=False)
     with pytest.raises(NetworkFileError, match="does not belong to this network"):
-        make_network().save(tmp_path / "net.npz", optimizer=opt)
+        nt.save(make_network(), tmp_path / "net.npz", optimizer=opt)
 
 
 # --- files that are refused ---------------------------------------------------------------
@@ -163,7 +163,7 @@ def saved(tmp_path):
         net, opt = make_network(), nt.Adam(lr=0.01)
         nt.fit(net, *data(), loss="cross_entropy", optimizer=opt, epochs=1, progress=False)
         path = tmp_path / f"net{ext}"
-        net.save(path, optimizer=opt)
+        nt.save(net, path, optimizer=opt)
         return path
     return save
 
@@ -353,7 +353,7 @@ def test_json_that_is_not_json_is_refused(tmp_path):
 def test_unknown_extension_is_refused(tmp_path, name):
     net = make_network()
     with pytest.raises(NetworkFileError, match=r"saves and loads networks as '.npz' or '.json'"):
-        net.save(tmp_path / name)
+        nt.save(net, tmp_path / name)
     (tmp_path / name).write_bytes(b"anything")
     with pytest.raises(NetworkFileError, match=rf"{name}'.*got the extension"):
         load(tmp_path / name)
@@ -369,7 +369,7 @@ def test_a_network_with_nan_is_not_saved(tmp_path):
     net = make_network()
     net.flat_parameters[4] = np.nan
     with pytest.raises(NetworkFileError, match="parameters contain NaN or inf"):
-        net.save(tmp_path / "net.json")
+        nt.save(net, tmp_path / "net.json")
     assert not (tmp_path / "net.json").exists()
 
 
@@ -380,4 +380,4 @@ def test_a_custom_activation_cannot_be_saved(tmp_path):
     assert square.name not in activations.NAMES
     net = nt.NeuralNetwork([[nt.Neuron(2, square)]])
     with pytest.raises(NetworkFileError, match="activation 'square', which is not one of"):
-        net.save(tmp_path / "net.npz")
+        nt.save(net, tmp_path / "net.npz")

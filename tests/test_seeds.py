@@ -20,6 +20,7 @@ from sklearn.datasets import load_iris
 
 import neurotrace as nt
 
+
 def assert_printed(actual, printed, decimals=8):
     """``actual`` rounds to what the seed printed with ``decimals`` decimals."""
     np.testing.assert_allclose(actual, printed, rtol=0, atol=0.5 * 10.0 ** -decimals + 1e-15)
@@ -33,10 +34,10 @@ def one_hot_iris():
 
 
 # ======================================================================================
-# seed 000: "Exercises week 42" (gradients by hand and by autograd, np.random.seed(314))
+# the week-42 exercises: "Exercises week 42" (gradients by hand and by autograd, np.random.seed(314))
 # ======================================================================================
 def seed000_stream():
-    """Seed 000's draws in order: exercise 2, exercise 4, exercise 5, exercise 6."""
+    """The week-42 exercises' draws in order: exercise 2, exercise 4, exercise 5, exercise 6."""
     np.random.seed(314)
     ex2 = dict(x=np.random.rand(2), target=np.random.rand(3),
                W=np.random.randn(3, 2), b=np.random.randn(3))
@@ -175,7 +176,7 @@ def seed000_iris_layers():
 
 
 # The seed's printed loss: cross-entropy of the softmax output with 1e-9 inside the log.
-SEED000_CE = nt.Loss("seed 000 cross-entropy",
+SEED000_CE = nt.Loss("the week-42 exercises cross-entropy",
                      lambda p, y: -np.sum(y * np.log(p + 1e-9)) / len(y),
                      lambda p, y: -(y / (p + 1e-9)) / len(y))
 
@@ -253,7 +254,7 @@ def test_seed000_exercise7_iris_sgd_with_momentum():
 
 
 # ======================================================================================
-# seed 001: "Exercises week 41" (feed-forward, np.random.seed(2024))
+# the week-41 exercises: "Exercises week 41" (feed-forward, np.random.seed(2024))
 # ======================================================================================
 def seed001_create_layers(n_inputs, sizes, transpose=False):
     layers = []
@@ -271,7 +272,7 @@ def from_seed_layers(layers, activation, output_activation=None, batch_layout=Fa
 
 
 def seed001_stream():
-    """Seed 001's draws, cell by cell, and what each cell needs."""
+    """The week-41 exercises' draws, cell by cell, and what each cell needs."""
     np.random.seed(2024)
     cells = {}
     x, W1 = np.random.randn(2), np.random.randn(4, 2)
@@ -393,7 +394,7 @@ def test_seed001_cross_entropy_gradient_of_first_layer():
         e = anp.exp(Z - anp.max(Z, axis=0))
         P = e / anp.sum(e, axis=1)[:, None]
         return anp.sum(-T * anp.log(P))
-    cost = nt.Loss("seed 001 cross-entropy", seed_cost, autograd.grad(seed_cost))
+    cost = nt.Loss("the week-41 exercises cross-entropy", seed_cost, autograd.grad(seed_cost))
     net = from_seed_layers(layers, ["sigmoid", "identity"], batch_layout=True)
     dW1 = net.gradients(X, Y, loss=cost)[0][0]
     printed = np.array([
@@ -410,7 +411,7 @@ def test_seed001_cross_entropy_gradient_of_first_layer():
 
 
 # ======================================================================================
-# seed 002: a student's homework, the hand-built 1-4-1 ReLU network
+# a student's homework: a student's homework, the hand-built 1-4-1 ReLU network
 # ======================================================================================
 def seed002_network(hidden_w, hidden_b, out_w, out_b):
     return nt.NeuralNetwork.from_weights(
@@ -464,7 +465,7 @@ def test_seed002_trial_weights_2_of_13_on_dataset_1():
 
 
 # ======================================================================================
-# seed 003: the hand-out's Neuron and XOR (np.random.seed(42))
+# the hands-on: the hand-out's Neuron and XOR (np.random.seed(42))
 # ======================================================================================
 def test_seed003_xor_training_as_the_handout_does_it():
     """XOR, 2-2-1 sigmoid, per-sample SGD with lr 0.5, 10000 epochs: the printed errors.
@@ -518,7 +519,7 @@ def test_seed003_xor_training_as_the_handout_does_it():
 
 
 # ======================================================================================
-# seed 004: "Neural Networks from Scratch" notes
+# the *Neural Networks from Scratch* notes: "Neural Networks from Scratch" notes
 # ======================================================================================
 def test_seed004_single_relu_neuron_200_steps():
     """One ReLU neuron, loss a**2, 200 steps of lr 0.001 from w = [-3, -1, 2], b = 1.

@@ -14,7 +14,7 @@ import pytest
 import neurotrace as nt
 
 if "CI" in os.environ:
-    import torch                      # CI must run these tests: no skipping there
+    import torch  # CI must run these tests: no skipping there
 else:
     torch = pytest.importorskip("torch", reason="PyTorch is not installed (make install adds it)")
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import graphviz
 import numpy as np
 
+from .. import names
+
 __all__ = ["neuron_graph", "network_graph", "render", "have_dot", "Digraph",
            "GraphvizNotFound", "GraphvizWarning", "INSTALL_HINT"]
 
@@ -90,23 +92,13 @@ def _sign_color(value):
 
 
 def _locate(sizes, name):
-    """``"L2.N1"`` -> (1, 1), 0-based layer and neuron, or a KeyError naming the layers."""
-    try:
-        layer, neuron = name.split(".")
-        l, j = int(layer[1:]) - 1, int(neuron[1:])
-        if layer[0] != "L" or neuron[0] != "N" or not 0 <= l < len(sizes) - 1 \
-                or not 0 <= j < sizes[l + 1]:
-            raise ValueError
-    except (ValueError, AttributeError, IndexError):
-        layers = ", ".join(f"L{l} has N0..N{n - 1}" for l, n in enumerate(sizes[1:], start=1))
-        raise KeyError(f"No neuron {name!r} in this network: {layers}.") from None
-    return l, j
+    """``"L2.N1"`` -> (1, 1), checked against ``sizes``."""
+    return names.parse_neuron(name, sizes)
 
 
 def _predecessor_names(sizes, l):
     """The names of what feeds layer ``l`` (0-based): inputs ``x0..`` or ``L{l}.N0..``."""
-    return [f"x{i}" for i in range(sizes[0])] if l == 0 else \
-        [f"L{l}.N{i}" for i in range(sizes[l])]
+    return names.predecessors(sizes, l)
 
 
 def _step_and_sample(t, step, sample):
@@ -179,7 +171,8 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
     pick = (lambda v: v) if not batch else (lambda v: None if v is None else v[k])
     n_in = t.sizes[l]
     preds = _predecessor_names(t.sizes, l)
-    f = lambda v: _fmt(v, digits)
+    def f(v):
+        return _fmt(v, digits)
 
     x = pick(fwd.get("x"))
     x = [None] * n_in if x is None else [float(v) for v in x]
@@ -290,8 +283,8 @@ def _snapshot_from_trace(t, step, sample):
     snap["title"] = title
     if s.targets is not None:
         snap["targets"] = np.asarray(pick(s.targets), dtype=float).reshape(-1)
-    for l, names in enumerate(t.node_names()):
-        for name in names:
+    for l, layer_names in enumerate(t.node_names()):
+        for name in layer_names:
             if name not in s.forward:
                 continue
             fwd, bwd, upd = s.forward[name], s.backward[name], s.update[name]
@@ -326,11 +319,11 @@ def _snapshot_from_network(net, sample):
     have_backward = False
     if have_forward:
         snap["x"] = np.asarray(pick(X), dtype=float)
-    for l, names in enumerate(net.node_names()):
+    for l, layer_names in enumerate(net.node_names()):
         W, b = params[l]
         gW, gb = grads[l]
         layer = net.layers[l]
-        for j, name in enumerate(names):
+        for j, name in enumerate(layer_names):
             if vectorized:
                 z, a, delta = (None if v is None else v[..., j]
                                for v in (layer.Z, layer.A, layer.delta))
@@ -371,7 +364,7 @@ def _choose_edges(snap, show, max_edges, top_k, min_weight):
     for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layer = []
         for j in range(n_out):
-            n = snap["neurons"].get(f"L{l + 1}.N{j}")
+            n = snap["neurons"].get(names.neuron(l, j))
             w = None if n is None else n["w"]
             key = (n or {}).get("gw") if show == "gradients" else w
             idx = list(range(n_in))
@@ -473,7 +466,8 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
         raise TypeError(f"network_graph expects a Trace, NeuralNetwork or VectorizedNetwork, "
                         f"got {type(source).__name__}.")
     values, grads = show in ("values", "both"), show in ("gradients", "both")
-    f = lambda v: _fmt(v, digits)
+    def f(v):
+        return _fmt(v, digits)
     sizes, acts = snap["sizes"], snap["activations"]
     edges, kept, hidden = _choose_edges(snap, show, max_edges, top_k, min_weight)
     labels = 40 if labels is None else labels
@@ -513,10 +507,10 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
     big = max(sizes) > 12
     for l, n_out in enumerate(sizes[1:]):
         compact = n_out > 12
-        with g.subgraph(name=f"L{l + 1}") as sub:
+        with g.subgraph(name=names.layer(l)) as sub:
             sub.attr(rank="same")
             for j in range(n_out):
-                name = f"L{l + 1}.N{j}"
+                name = names.neuron(l, j)
                 n = snap["neurons"].get(name)
                 if n is None:
                     sub.node(name, f"{name}\\nnot recorded", shape="box", style="dashed")
@@ -539,12 +533,12 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
                          tooltip=tip, **small)
             if big:   # keep N0, N1, ... in order from top to bottom
                 for j in range(n_out - 1):
-                    sub.edge(f"L{l + 1}.N{j}", f"L{l + 1}.N{j + 1}", style="invis")
+                    sub.edge(names.neuron(l, j), names.neuron(l, j + 1), style="invis")
 
     # Weight edges.
     for l, layer in enumerate(edges):
         preds = _predecessor_names(sizes, l)
-        neurons = [snap["neurons"].get(f"L{l + 1}.N{j}") for j in range(sizes[l + 1])]
+        neurons = [snap["neurons"].get(names.neuron(l, j)) for j in range(sizes[l + 1])]
         scale_key = "gw" if show == "gradients" else "w"
         biggest = max([float(np.max(np.abs(n[scale_key]))) for n in neurons
                        if n is not None and n[scale_key] is not None and len(n[scale_key])]
@@ -570,7 +564,7 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
                         text.append(f"dL/dw {f(gw)}")
                     attrs["label"] = "\\n".join(text)
                     attrs["fontcolor"] = _sign_color(key)
-                g.edge(tail, f"L{l + 1}.N{j}", **attrs)
+                g.edge(tail, names.neuron(l, j), **attrs)
 
     # The loss.
     if snap["loss"] is not None or snap["targets"] is not None:
@@ -580,7 +574,7 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
         g.node("loss", label, shape="doubleoctagon", style="filled", fillcolor="#fde0dd",
                tooltip="the loss of this step")
         for j in range(sizes[-1]):
-            name = f"L{len(sizes) - 1}.N{j}"
+            name = names.neuron(len(sizes) - 2, j)
             n = snap["neurons"].get(name) or {}
             attrs = {}
             if grads and with_labels and n.get("dL_da") is not None:

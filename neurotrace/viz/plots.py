@@ -8,8 +8,8 @@ import sys
 
 import numpy as np
 
-__all__ = ["loss_curve", "gradient_norms", "weight_trajectories", "decision_boundary",
-           "surface_comparison", "activations_plot", "loss_slice"]
+__all__ = ["save_figure", "loss_curve", "gradient_norms", "weight_trajectories",
+           "decision_boundary", "surface_comparison", "activations_plot", "loss_slice"]
 
 
 def _pyplot():
@@ -26,6 +26,28 @@ def _has_display():
     if "ipykernel" in sys.modules or sys.platform in ("darwin", "win32"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def save_figure(fig, path, dpi=90):
+    """Write ``fig`` to ``path`` (the same bytes for the same figure) and close it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure made by one of these functions.
+    path : str or path-like
+        Where to write; the extension picks the format (``.png``, ``.svg``, ...).
+    dpi : int, default=90
+        Resolution of raster formats.
+
+    Returns
+    -------
+    path : str or path-like
+        ``path``, for chaining.
+    """
+    fig.savefig(path, dpi=dpi, metadata={"Software": None})
+    _pyplot().close(fig)
+    return path
 
 
 def _figure(ax, figsize):
@@ -118,7 +140,7 @@ def gradient_norms(t, ax=None, window=None):
     For layer ``l`` and step ``k`` the curve shows ``||dL/dW_l||``, the norm of
     every recorded weight and bias gradient of that layer. When the first
     layers' curves sit far below the last one, the gradient is vanishing on its
-    way back (seed 003's lesson): the legend gives each layer's median.
+    way back (the hands-on's lesson): the legend gives each layer's median.
 
     Parameters
     ----------
@@ -339,7 +361,7 @@ def decision_boundary(network, X, y, ax=None, resolution=200, padding=0.5):
 
 
 def surface_comparison(network, true_function=None, X_train=None, Y_train=None, n=40, ax=None):
-    """The true surface and the network's, as contour plots side by side (seed 003).
+    """The true surface and the network's, as contour plots side by side (the hands-on).
 
     Parameters
     ----------
@@ -347,7 +369,7 @@ def surface_comparison(network, true_function=None, X_train=None, Y_train=None, 
         With 2 inputs and 1 output.
     true_function : callable, optional
         ``f(X)`` for ``X`` of shape (m, 2), returning (m,) or (m, 1). Default:
-        seed 003's quadratic ``y = (x1² + x2²) / 2`` on the scale of
+        the hands-on's quadratic ``y = (x1² + x2²) / 2`` on the scale of
         :func:`neurotrace.datasets.quadratic`.
     X_train, Y_train : ndarray, optional
         Training points, drawn on the left panel.

@@ -1,17 +1,17 @@
-"""``neurotrace bench``: how fast each backend trains, and how fast the tools a student would
+"""the benchmark (``make bench``): how fast each backend trains, and how fast the tools a student would
 otherwise pick are, measured in one run on one machine.
 
-The network is seed 003's digits network: 64 inputs, 32 sigmoid hidden neurons, 10 sigmoid
+The network is the hands-on's digits network: 64 inputs, 32 sigmoid hidden neurons, 10 sigmoid
 outputs, plain SGD (lr 0.1) on the squared error whose gradient is ``-(target - output)``,
 on the first ``n_samples`` digits (pixels / 16), visited in order by everyone. Each row of
 the table is one epoch of training steps; how that is timed is explained in
-:mod:`neurotrace.bench_sweep`.
+:mod:`benchmarks.sweep`.
 
-Run it from the command line (``neurotrace bench [--quick] [--out DIR] [--figures DIR]``)
-or from Python::
+Run it from a source checkout with ``make bench``, or
+``python -m benchmarks [--quick] [--out DIR] [--figures DIR]``, or from Python::
 
-    import neurotrace.bench
-    neurotrace.bench.main(["--quick", "--out", "bench_output", "--figures", "figures"])
+    import benchmarks.bench
+    benchmarks.bench.main(["--quick", "--out", "bench_output", "--figures", "figures"])
 
 It writes ``OUT/bench.md`` (the tables, also printed), ``OUT/bench.json`` (every raw
 number) and three plots in the figures folder: ``bench_width.png``, ``bench_speedup.png``
@@ -26,11 +26,18 @@ import sys
 
 import numpy as np
 
-from . import baselines
-from . import bench_sweep as sweep
-from .bench_sweep import (EPOCHS_PER_FIT, LR, SEED, BaselineEpoch, FitEpoch, StepEpoch,
-                          digits_data, measure,
-                          our_network)
+from . import baselines, sweep
+from .sweep import (
+    EPOCHS_PER_FIT,
+    LR,
+    SEED,
+    BaselineEpoch,
+    FitEpoch,
+    StepEpoch,
+    digits_data,
+    measure,
+    our_network,
+)
 
 __all__ = ["main", "run", "settings", "compare", "check_targets", "ROWS", "TARGETS"]
 
@@ -49,9 +56,9 @@ ROWS = [
     ("vectorized-f32-32", "neurotrace vectorized float32, batch 32", 32),
     ("per-neuron-1-steps", "neurotrace per-neuron, 1 sample/step, step API, no fit", 1),
     ("vectorized-32-steps", "neurotrace vectorized float64, batch 32, step API, no fit", 32),
-    ("seed003-per-neuron-1", "seed 003 per-neuron (hand-out code)", 1),
-    ("seed003-speedy-1", "seed 003 SpeedyNeuralNetwork, 1 sample/step", 1),
-    ("seed003-speedy-32", "seed 003 SpeedyNeuralNetwork, batch 32", 32),
+    ("seed003-per-neuron-1", "the hands-on per-neuron (hand-out code)", 1),
+    ("seed003-speedy-1", "the hands-on's SpeedyNeuralNetwork, 1 sample/step", 1),
+    ("seed003-speedy-32", "the hands-on's SpeedyNeuralNetwork, batch 32", 32),
     ("sklearn-mlp-1", "scikit-learn MLPClassifier, 1 sample/step", 1),
     ("sklearn-mlp-32", "scikit-learn MLPClassifier, batch 32", 32),
     ("torch-cpu-1", "PyTorch CPU float64, 1 sample/step", 1),
@@ -63,11 +70,11 @@ ROWS = [
 #: kind "speedup" is time[reference] / time[row], "slowdown" is time[row] / time[reference],
 #: "fraction" is the FLOP-rate fraction of numpy's matmul rate (row = the dtype).
 TARGETS = [
-    ("per-neuron 1/step at least 2x faster than seed 003 per-neuron",
+    ("per-neuron 1/step at least 2x faster than the hands-on per-neuron",
      "speedup", "per-neuron-1", "seed003-per-neuron-1", ">=", 2.0),
     ("per-neuron batch 32 at least 5x faster per sample than per-neuron 1/step",
      "speedup", "per-neuron-32", "per-neuron-1", ">=", 5.0),
-    ("vectorized batch 32 no slower than seed 003 SpeedyNeuralNetwork batch 32",
+    ("vectorized batch 32 no slower than the hands-on's SpeedyNeuralNetwork batch 32",
      "speedup", "vectorized-32", "seed003-speedy-32", ">=", 1.0),
     ("vectorized batch 32 at least 2x faster than scikit-learn MLPClassifier batch 32",
      "speedup", "vectorized-32", "sklearn-mlp-32", ">=", 2.0),
@@ -217,7 +224,7 @@ def _versions():
             versions[name] = getattr(imported, "__version__", None) or _dist_version(name)
         except ImportError:
             versions[name] = None
-    from . import __version__
+    from neurotrace import __version__
     versions["neurotrace"] = __version__
     return versions
 
@@ -247,7 +254,7 @@ def _blas_threads():
             for info in threadpool_info()]
 
 
-def run(quick=False, out="bench_output", figures="figures", log=None):
+def run(quick=False, out="bench_output", figures=None, log=None):
     """Run the benchmark, write ``out/bench.md``, ``out/bench.json`` and the plots.
 
     Returns the results (what ``bench.json`` holds) with the Markdown as ``"markdown"``.
@@ -283,7 +290,7 @@ def run(quick=False, out="bench_output", figures="figures", log=None):
         "seconds": None,
     }
     results["machine"]["load_average_at_end"] = _load_average()
-    results["figures"] = draw(results, figures)
+    results["figures"] = draw(results, out if figures is None else figures)
     results["seconds"] = (datetime.datetime.now().astimezone() - started).total_seconds()
     markdown = to_markdown(results)
     os.makedirs(out, exist_ok=True)
@@ -414,7 +421,7 @@ NOTES = [
     "The traced row runs the same fit inside `nt.trace(net, max_bytes=2**40)`: every "
     "quantity of every step is recorded and nothing is thinned; opening and closing the "
     "trace are included.",
-    "Baselines (neurotrace/baselines.py) time their own pass over the same rows: seed 003's "
+    "Baselines (neurotrace/baselines.py) time their own pass over the same rows: the hands-on's "
     "code as the hand-out writes it (without its shuffling and loss printing); "
     "MLPClassifier.partial_fit, one call per epoch (it also checks its input and computes "
     "each batch's loss; its outputs are softmax with log-loss, so the same work per sample "
@@ -442,7 +449,7 @@ def draw(results, folder):
     ``bench_speedup.png``: vectorized over per-neuron against width, depth and batch size;
     ``bench_batch.png``: time per sample against batch size (log-log).
     """
-    from matplotlib.figure import Figure        # no pyplot: nothing global, no window
+    from matplotlib.figure import Figure  # no pyplot: nothing global, no window
     os.makedirs(folder, exist_ok=True)
     sweeps = results["sweeps"]
     paths = [os.path.join(folder, name) for name in FIGURES]
@@ -526,18 +533,19 @@ def _save(fig, ax, path):
 
 # --- the command line ----------------------------------------------------------------------
 def main(argv=None):
-    """``neurotrace bench [--quick] [--out DIR] [--figures DIR]``; returns the exit status."""
+    """``python -m benchmarks [--quick] [--out DIR] [--figures DIR]``; returns the exit status."""
     parser = argparse.ArgumentParser(
-        prog="neurotrace bench",
-        description="Time neurotrace's per-neuron and vectorized backends against seed 003's "
+        prog="python -m benchmarks",
+        description="Time neurotrace's per-neuron and vectorized backends against the hands-on's "
                     "code, scikit-learn, PyTorch and micrograd on the digits, sweep width, "
                     "depth and batch size, and check the performance targets.")
     parser.add_argument("--quick", action="store_true",
                         help="fewer samples, repeats and sweep points (under 30 s)")
     parser.add_argument("--out", default="bench_output",
                         help="folder for bench.md and bench.json (default: bench_output)")
-    parser.add_argument("--figures", default="figures",
-                        help="folder for the plots (default: figures)")
+    parser.add_argument("--figures", default=None,
+                        help="folder for the plots (default: the --out folder; the README's "
+                             "committed plots are in figures/)")
     args = parser.parse_args(argv)
     results = run(quick=args.quick, out=args.out, figures=args.figures)
     print(results["markdown"])

@@ -1,13 +1,13 @@
-"""The measurements behind ``neurotrace bench``: how one epoch is timed, the scaling sweeps,
+"""The measurements behind the benchmark (``make bench``): how one epoch is timed, the scaling sweeps,
 and the vectorized backend's FLOP rate against numpy's own matrix product.
 
-:mod:`neurotrace.bench` puts these numbers into a table, checks the targets and draws
+:mod:`benchmarks.bench` puts these numbers into a table, checks the targets and draws
 the plots. Everything here only measures; nothing asserts a time.
 
 How an epoch is timed
 ---------------------
 Every row of every table is *one epoch of plain SGD over the same ``n_samples`` rows, in
-their given order* (no shuffling), ``batch_size`` rows per step, with the seed 003 loss
+their given order* (no shuffling), ``batch_size`` rows per step, with the the hands-on loss
 gradient ``-(target - output)`` (neurotrace's ``"sse"``).
 
 * neurotrace's own backends run ``nt.fit(..., epochs=3, shuffle=False, progress=False)``,
@@ -18,7 +18,7 @@ gradient ``-(target - output)`` (neurotrace's ``"sse"``).
   are kept in the JSON.
 * :class:`StepEpoch` runs the same steps through the public per-step API instead
   (``backprop`` then ``optimizer.step``): the engine without ``fit``.
-* baselines (:mod:`neurotrace.baselines`) time their own ``run()``, one pass of steps.
+* baselines (:mod:`benchmarks.baselines`) time their own ``run()``, one pass of steps.
 
 :func:`measure` takes turns between rows (row 1, row 2, ..., row 1, row 2, ...) so that a
 busy machine slows every row alike, keeps the garbage collector off while the clock runs
@@ -30,12 +30,7 @@ import time
 
 import numpy as np
 
-from . import losses
-from .layer import VectorizedNetwork
-from .network import NeuralNetwork
-from .optimizers import SGD
-from .tracer import trace
-from .training import fit
+from neurotrace import SGD, NeuralNetwork, VectorizedNetwork, fit, losses, trace
 
 __all__ = ["LR", "SEED", "TRACE_MAX_BYTES", "digits_data", "our_network", "FitEpoch",
            "StepEpoch", "BaselineEpoch", "MatmulEpoch", "measure", "scaling_sweeps",
@@ -184,7 +179,7 @@ class TrainingStepEpoch(StepEpoch):
 
 
 class BaselineEpoch:
-    """A :class:`~neurotrace.baselines.BaselineRun`; calling it returns the seconds of one pass."""
+    """A :class:`~benchmarks.baselines.BaselineRun`; calling it returns the seconds of one pass."""
 
     def __init__(self, run):
         self.run, self.n_samples = run, run.n_samples
@@ -235,7 +230,7 @@ def _sweep_point(sizes, settings, configs=SWEEP_CONFIGS, X=None, Y=None):
     """Time ``configs`` on one network shape; a list of result rows."""
     n_neurons = sum(sizes[1:])
     epochs = []
-    for label, backend, batch_size in configs:
+    for _label, backend, batch_size in configs:
         n = settings["sweep_samples"]
         if backend == "per-neuron" and batch_size == 1:
             # One Python call per neuron per sample: keep the slowest case short.

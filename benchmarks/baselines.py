@@ -1,8 +1,8 @@
-"""Baselines that ``neurotrace bench`` measures our engine against.
+"""Baselines that the benchmark (``make bench``) measures our engine against.
 
 Everything here is for comparison only; nothing in neurotrace uses it.
 
-Seed 003 (the UPM hand-out "Coding a neural network from scratch") is what
+The hands-on (the UPM hand-out "Coding a neural network from scratch") is what
 students actually write, so its code is re-typed here *as the hand-out codes
 it*, with the same arithmetic and the same inefficiencies:
 
@@ -79,7 +79,7 @@ class BaselineUnavailable(Exception):
 
 
 # ---------------------------------------------------------------------------
-# Seed 003, section 3: one Python object per neuron (hand-out code, as-is)
+# The hands-on, section 3: one Python object per neuron (hand-out code, as-is)
 # ---------------------------------------------------------------------------
 
 
@@ -93,7 +93,7 @@ def sigmoid_derivative(x):
 
 
 class Seed003Neuron:
-    """Seed 003's ``Neuron`` (section 3.c, final listing), re-typed as-is."""
+    """The hands-on's ``Neuron`` (section 3.c, final listing), re-typed as-is."""
 
     def __init__(self, num_inputs, activation_function, activation_derivative, rng=None):
         # Deviation from the hand-out: ``rng`` (a seeded np.random.Generator)
@@ -128,7 +128,7 @@ class Seed003Neuron:
 
 
 class Seed003NeuralNetwork:
-    """Seed 003's ``NeuralNetwork`` (section 3.d), re-typed as-is."""
+    """The hands-on's ``NeuralNetwork`` (section 3.d), re-typed as-is."""
 
     def __init__(self, hidden_layers, output_layer):
         self.hidden_layers = hidden_layers
@@ -175,12 +175,12 @@ def make_seed003_network(sizes, rng):
 
 
 # ---------------------------------------------------------------------------
-# Seed 003, section 5.c: vectorized layers (hand-out code, as-is)
+# The hands-on, section 5.c: vectorized layers (hand-out code, as-is)
 # ---------------------------------------------------------------------------
 
 
 class Seed003Layer:
-    """Seed 003's vectorized ``Layer`` (section 5.c), re-typed as-is."""
+    """The hands-on's vectorized ``Layer`` (section 5.c), re-typed as-is."""
 
     def __init__(self, num_inputs, num_neurons, activation_function, activation_derivative,
                  init_method="xavier", rng=None):
@@ -225,7 +225,7 @@ class Seed003Layer:
 
 
 class Seed003SpeedyNeuralNetwork:
-    """Seed 003's ``SpeedyNeuralNetwork`` (section 5.c), re-typed as-is."""
+    """The hands-on's ``SpeedyNeuralNetwork`` (section 5.c), re-typed as-is."""
 
     def __init__(self, layers):
         self.layers = layers
@@ -349,7 +349,7 @@ def _init_params(sizes, seed):
 
 
 def seed003_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
-    """Seed 003's per-neuron network, one sample per step (``batch_size`` must be 1).
+    """The hands-on's per-neuron network, one sample per step (``batch_size`` must be 1).
 
     One pass is the inner loop of the hand-out's ``train`` (section 3.e)::
 
@@ -358,7 +358,7 @@ def seed003_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
     """
     Xn, Yn, sizes, batch_size, n_samples = _prepare(X, Y, sizes, batch_size, n_samples)
     if batch_size != 1:
-        raise ValueError("seed 003's per-neuron network takes one sample at a time: batch_size must be 1")
+        raise ValueError("the hands-on's per-neuron network takes one sample at a time: batch_size must be 1")
     network = make_seed003_network(sizes, np.random.default_rng(seed))
 
     def step():
@@ -378,7 +378,7 @@ def seed003_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
 
 
 def seed003_speedy_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
-    """Seed 003's vectorized ``SpeedyNeuralNetwork``, ``batch_size`` rows per step.
+    """The hands-on's vectorized ``SpeedyNeuralNetwork``, ``batch_size`` rows per step.
 
     One pass is the mini-batch loop of the hand-out's ``train`` (section 5.c)
     without its shuffling and without its extra forward pass that only

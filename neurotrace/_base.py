@@ -10,34 +10,34 @@ optimizer updates all parameters of either backend with one array operation.
 """
 import numpy as np
 
-from . import activations, losses
-from ._checks import check_inputs, check_size, check_targets, check_finite
+from . import activations, losses, names
+from ._checks import as_float_array, check_finite, check_inputs, check_size, check_targets
 
-__all__ = ["NetworkBase"]
+__all__ = ["NetworkBase", "check_sizes", "check_weights", "parse_activations"]
 
 
 def parse_activations(n_layers, activation, output_activation, owner):
     """One activation name (or object) per layer, softmax only on the last."""
     if isinstance(activation, (list, tuple)):
-        names = list(activation)
-        if output_activation is not None and len(names) == n_layers - 1:
-            names.append(output_activation)
-        elif len(names) != n_layers:
+        acts = list(activation)
+        if output_activation is not None and len(acts) == n_layers - 1:
+            acts.append(output_activation)
+        elif len(acts) != n_layers:
             raise ValueError(f"{owner}: 'activation' must be one name or one per layer "
-                             f"({n_layers} layers), got {len(names)}: {names!r}.")
+                             f"({n_layers} layers), got {len(acts)}: {acts!r}.")
         elif output_activation is not None:
-            names[-1] = output_activation
+            acts[-1] = output_activation
     else:
         last = activation if output_activation is None else output_activation
-        names = [activation] * (n_layers - 1) + [last]
-    for l, name in enumerate(names, start=1):
+        acts = [activation] * (n_layers - 1) + [last]
+    for l, name in enumerate(acts, start=1):
         if name == "softmax":
             if l != n_layers:
                 raise ValueError(f"{owner}: softmax is only allowed on the output layer "
                                  f"L{n_layers}, but layer L{l} asked for it.")
         else:
             activations.get(name, owner)
-    return names
+    return acts
 
 
 def check_sizes(sizes, owner):
@@ -51,6 +51,13 @@ class NetworkBase:
     """Shared machinery; see NeuralNetwork and VectorizedNetwork for the user's view."""
 
     recorder = None          # set by neurotrace.trace(); None means nothing is recorded
+    backends = {}            # "neurons" -> NeuralNetwork, "vectorized" -> VectorizedNetwork
+
+    def __init_subclass__(cls, backend=None, **kwargs):
+        """Each backend registers itself, so either converts to the other without importing it."""
+        super().__init_subclass__(**kwargs)
+        if backend is not None:
+            NetworkBase.backends[backend] = cls
 
     def _allocate(self, sizes, dtype=np.float64):
         """One flat vector for all parameters, one for all gradients, and per-layer blocks."""
@@ -94,24 +101,56 @@ class NetworkBase:
 
     def node_names(self):
         """``[["L1.N0", ...], ["L2.N0", ...], ...]``, one list per layer."""
-        return [[f"L{l}.N{j}" for j in range(n)] for l, n in enumerate(self.sizes[1:], start=1)]
+        return names.neuron_names(self.sizes)
 
     def input_names(self):
-        return [f"x{i}" for i in range(self.n_inputs)]
+        """``["x0", "x1", ...]``, one name per input."""
+        return names.predecessors(self.sizes, 0)
 
-    def _locate(self, name):
-        """``"L2.N1"`` -> (1, 1) (0-based layer and neuron), or a KeyError that helps."""
-        try:
-            layer, neuron = name.split(".")
-            l, j = int(layer[1:]) - 1, int(neuron[1:])
-            if layer[0] != "L" or neuron[0] != "N" or not 0 <= l < self.n_layers \
-                    or not 0 <= j < self.sizes[l + 1]:
-                raise ValueError
-        except (ValueError, AttributeError, IndexError):
-            layers = ", ".join(f"L{l} has N0..N{n - 1}"
-                               for l, n in enumerate(self.sizes[1:], start=1))
-            raise KeyError(f"No neuron {name!r} in this network: {layers}.") from None
-        return l, j
+    def locate(self, name):
+        """``"L2.N1"`` -> ``(1, 1)``: 0-based layer and neuron indices, or a KeyError that helps."""
+        return names.parse_neuron(name, self.sizes)
+
+    # --- the other backend -------------------------------------------------------------
+    @classmethod
+    def from_network(cls, network, **kwargs):
+        """A copy of ``network`` (either backend) on this class's backend, weights copied exactly.
+
+        Parameters
+        ----------
+        network : NeuralNetwork or VectorizedNetwork
+            The network to copy.
+        **kwargs
+            Passed to :meth:`from_weights` (e.g. ``dtype`` for a VectorizedNetwork).
+
+        Returns
+        -------
+        network : same type as ``cls``
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
+        >>> vec = nt.VectorizedNetwork.from_network(net)
+        >>> bool((vec.flat_parameters == net.flat_parameters).all())
+        True
+        """
+        W = [w.copy() for w, b in network.parameters()]
+        b = [b.copy() for w, b in network.parameters()]
+        return cls.from_weights(W, b, network.activation_names[:-1],
+                                network.activation_names[-1], **kwargs)
+
+    def to_vectorized(self, dtype=np.float64):
+        """The same network as a :class:`~neurotrace.VectorizedNetwork` (weights copied exactly)."""
+        return NetworkBase.backends["vectorized"].from_network(self, dtype=dtype)
+
+    def to_neurons(self):
+        """The same network as a :class:`~neurotrace.NeuralNetwork` of neuron objects."""
+        if self.flat_parameters.dtype != np.float64:
+            raise ValueError(f"{type(self).__name__}.to_neurons: neuron objects compute in "
+                             f"float64; this network is {self.flat_parameters.dtype}. Convert "
+                             f"from a float64 network.")
+        return NetworkBase.backends["neurons"].from_network(self)
 
     def parameters(self):
         """``[(weights_1, bias_1), ...]``: live views of shape ``(n_inputs, n_neurons)``, ``(n_neurons,)``."""
@@ -216,18 +255,6 @@ class NetworkBase:
         delta = activations.softmax_vjp(A, dL_da) if self.softmax else None
         return value, dL_da, delta, False
 
-    def save(self, path, optimizer=None):
-        """Save to ``path`` (``.npz`` or ``.json``, never a pickle); ``neurotrace.load`` reads it.
-
-        With ``optimizer``, its state is saved too, so training can continue exactly.
-
-        >>> import os, tempfile, neurotrace as nt
-        >>> path = os.path.join(tempfile.mkdtemp(), "net.npz")
-        >>> nt.NeuralNetwork([2, 3, 1], seed=0).save(path)
-        """
-        from .io import save
-        save(self, path, optimizer)
-
     # --- checks -------------------------------------------------------------------------
     def _check_inputs(self, X):
         return check_inputs(X, self.n_inputs, f"{type(self).__name__} (layer L1)",
@@ -243,3 +270,24 @@ class NetworkBase:
         act = repr(acts[0]) if same else repr(acts[:-1])
         return (f"{type(self).__name__}({self.sizes}, activation={act}, "
                 f"output_activation={acts[-1]!r})")
+
+
+def check_weights(weights, biases, owner, dtype=np.float64):
+    """Explicit weights ``(n_inputs, n_neurons)`` and biases ``(n_neurons,)`` that fit together."""
+    if len(weights) == 0 or len(weights) != len(biases):
+        raise ValueError(f"{owner}: need one bias vector per weight matrix, got "
+                         f"{len(weights)} weight matrices and {len(biases)} bias vectors.")
+    W = [as_float_array(w, f"weights of L{l}", owner, dtype) for l, w in enumerate(weights, 1)]
+    b = [as_float_array(v, f"biases of L{l}", owner, dtype) for l, v in enumerate(biases, 1)]
+    for l, (w, v) in enumerate(zip(W, b), start=1):
+        if w.ndim != 2:
+            raise ValueError(f"{owner}: weights of L{l} must be a matrix of shape "
+                             f"(n_inputs, n_neurons), got shape {w.shape}.")
+        if l > 1 and w.shape[0] != W[l - 2].shape[1]:
+            raise ValueError(f"{owner}: weights of L{l} must have shape "
+                             f"({W[l - 2].shape[1]}, n_neurons) — L{l - 1} has "
+                             f"{W[l - 2].shape[1]} neurons — got shape {w.shape}.")
+        if v.shape != (w.shape[1],):
+            raise ValueError(f"{owner}: biases of L{l} must have shape ({w.shape[1]},), "
+                             f"got shape {v.shape}.")
+    return W, b

@@ -1,12 +1,12 @@
-"""Regenerate the README's pictures: ``python -m neurotrace.figures figures`` (``make figures``).
+"""Regenerate the README's pictures: ``python -m tools.make_figures figures`` (``make figures``).
 
 Every figure is computed here from the package, never drawn by hand:
 
-* ``xor_network_first``/``_last`` (.svg, .png): seed 003's XOR network at its
+* ``xor_network_first``/``_last`` (.svg, .png): the hands-on's XOR network at its
   first and last training step, values and gradients;
 * ``xor_neuron_L1.N0`` (.svg, .png): one hidden neuron's arithmetic;
 * ``xor_loss_curve.png``, ``xor_decision_boundary.png``;
-* ``quadratic_surface.png``: seed 003's quadratic y = x1² + x2² (scaled to [0, 1]),
+* ``quadratic_surface.png``: the hands-on's quadratic y = x1² + x2² (scaled to [0, 1]),
   true against learned by its 2-4-4-1 sigmoid network;
 * ``quadratic_gradient_norms.png``: the gradient size per layer of that training
   (the first layer's gradients are the smallest: the vanishing-gradient lesson);
@@ -18,13 +18,15 @@ import sys
 import time
 from pathlib import Path
 
+import neurotrace as nt
+from neurotrace import viz
+from neurotrace.demo import DEFAULT_EPOCHS, train_xor
+
 __all__ = ["main", "make_figures"]
 
 
 def _save(fig, path):
-    from .viz.plots import _pyplot
-    fig.savefig(path, dpi=90, metadata={"Software": None})
-    _pyplot().close(fig)
+    viz.save_figure(fig, path)
     return [path]
 
 
@@ -37,9 +39,6 @@ def make_figures(out="figures", quick=False, print=print):
     >>> paths = make_figures(tempfile.mkdtemp(), quick=True,
     ...                      print=lambda *a: None)  # doctest: +SKIP
     """
-    import neurotrace as nt
-    from . import viz
-    from .demo import DEFAULT_EPOCHS, train_xor
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -51,7 +50,7 @@ def make_figures(out="figures", quick=False, print=print):
         written.extend(files[1:])
 
     start = time.perf_counter()
-    # 1. Seed 003's XOR network, as in the demo.
+    # 1. The hands-on's XOR network, as in the demo.
     epochs = 200 if quick else DEFAULT_EPOCHS
     net, history, t, (X, Y) = train_xor(epochs)
     last = t.steps[-1]
@@ -64,7 +63,7 @@ def make_figures(out="figures", quick=False, print=print):
     print(f"  XOR: {epochs} epochs, total squared error "
           f"{float(((net.predict(X) - Y) ** 2).sum()):.4f}")
 
-    # 2. Seed 003's quadratic surface with its 2-4-4-1 sigmoid network, one sample per step.
+    # 2. The hands-on's quadratic surface with its 2-4-4-1 sigmoid network, one sample per step.
     Xq, Yq = nt.datasets.quadratic(35, seed=0)
     quad = nt.NeuralNetwork([2, 4, 4, 1], activation="sigmoid", init="uniform", seed=1)
     q_epochs = 100 if quick else 4500
@@ -75,7 +74,7 @@ def make_figures(out="figures", quick=False, print=print):
     written += _save(viz.surface_comparison(quad, X_train=Xq, Y_train=Yq),
                      out / "quadratic_surface.png")
     fig = viz.gradient_norms(tq, window=35)
-    fig.axes[0].set_title("Gradient size per layer, seed 003's quadratic network 2-4-4-1\n"
+    fig.axes[0].set_title("Gradient size per layer, the hands-on's quadratic network 2-4-4-1\n"
                           "(thick: geometric mean over 35 recorded steps)", fontsize=10)
     fig.tight_layout()
     written += _save(fig, out / "quadratic_gradient_norms.png")
@@ -97,17 +96,16 @@ def make_figures(out="figures", quick=False, print=print):
 
 
 def main(argv=None):
-    """``python -m neurotrace.figures [OUT] [--quick]``; OUT defaults to ``figures``."""
-    parser = argparse.ArgumentParser(prog="python -m neurotrace.figures",
+    """``python -m tools.make_figures [OUT] [--quick]``; OUT defaults to ``figures``."""
+    parser = argparse.ArgumentParser(prog="python -m tools.make_figures",
                                      description="Regenerate the README's figures.")
     parser.add_argument("out", nargs="?", default="figures", help="folder (default: figures)")
     parser.add_argument("--quick", action="store_true", help="train briefly (for tests)")
     args = parser.parse_args(argv)
-    from .viz import GraphvizNotFound
     try:
         make_figures(args.out, quick=args.quick)
-    except GraphvizNotFound as error:        # the README's figures need SVG and PNG
-        print(f"neurotrace.figures: {error}", file=sys.stderr)
+    except viz.GraphvizNotFound as error:        # the README's figures need SVG and PNG
+        print(f"make_figures: {error}", file=sys.stderr)
         return 2
     return 0
 

@@ -1,4 +1,4 @@
-"""Tests of ``neurotrace bench``: it runs, reports every row, writes its files.
+"""Tests of the benchmark (``make bench``): it runs, reports every row, writes its files.
 
 No test here looks at how long anything took; timing is the benchmark's job.
 """
@@ -11,9 +11,7 @@ import sys
 
 import pytest
 
-from neurotrace.bench_sweep import EPOCHS_PER_FIT
-
-import neurotrace
+from benchmarks.sweep import EPOCHS_PER_FIT
 
 EXPECTED_KEYS = {"date", "quick", "machine", "versions", "network", "settings", "rows",
                  "targets", "sweeps", "flops", "figures", "seconds"}
@@ -21,16 +19,8 @@ EXPECTED_KEYS = {"date", "quick", "machine", "versions", "network", "settings", 
 
 @pytest.fixture(scope="module")
 def bench():
-    """``neurotrace.bench``, imported here and forgotten by the package afterwards.
-
-    Other tests fake ``neurotrace.bench`` in ``sys.modules``; ``from . import bench``
-    (the CLI) only looks there while the package has no ``bench`` attribute.
-    """
-    before = {name for name in ("bench", "bench_sweep") if hasattr(neurotrace, name)}
-    yield importlib.import_module("neurotrace.bench")
-    for name in {"bench", "bench_sweep"} - before:
-        if hasattr(neurotrace, name):
-            delattr(neurotrace, name)
+    """The benchmark module (not part of the installed package)."""
+    return importlib.import_module("benchmarks.bench")
 
 
 @pytest.fixture(scope="module")
