@@ -39,7 +39,7 @@ from .sweep import (
     our_network,
 )
 
-__all__ = ["main", "run", "settings", "compare", "check_targets", "ROWS", "TARGETS"]
+__all__ = ["main", "run", "settings", "compare", "check_speed_targets", "ROWS", "TARGETS"]
 
 SIZES = (64, 32, 10)
 FIGURES = ("bench_width.png", "bench_speedup.png", "bench_batch.png")
@@ -185,7 +185,7 @@ def compare(config, log=print):
     return results
 
 
-def check_targets(rows, flops):
+def check_speed_targets(rows, flops):
     """Every target of :data:`TARGETS`: measured value, required value, met or not."""
     times = {row["id"]: row["median"] for row in rows if row["status"] == "ok"}
     reasons = {row["id"]: row["reason"] for row in rows if row["status"] == "skipped"}
@@ -284,7 +284,7 @@ def run(quick=False, out="bench_output", figures=None, log=None):
                     "optimizer": f"SGD(lr={LR})", "seed": SEED, "data": "digits / 16"},
         "settings": config,
         "rows": rows,
-        "targets": check_targets(rows, flops),
+        "targets": check_speed_targets(rows, flops),
         "sweeps": sweeps,
         "flops": flops,
         "seconds": None,

@@ -85,7 +85,7 @@ class NetworkBase:
         return len(self.sizes) - 1
 
     @property
-    def softmax(self):
+    def has_softmax_output(self):
         """True when the output layer is a softmax (applied across the layer)."""
         return self.activation_names[-1] == "softmax"
 
@@ -188,7 +188,7 @@ class NetworkBase:
             raise ValueError(f"{type(self).__name__}: dL/da must have the shape of the outputs "
                              f"{self.output.shape}, got {dL_da.shape}.")
         check_finite(dL_da, "dL/da", f"{type(self).__name__}")
-        delta = activations.softmax_vjp(self.output, dL_da) if self.softmax else None
+        delta = activations.softmax_vjp(self.output, dL_da) if self.has_softmax_output else None
         return self._backward(dL_da, delta)
 
     def loss(self, X, Y, loss="mse"):
@@ -230,7 +230,7 @@ class NetworkBase:
         """The loss value and where backward starts: ``(value, dL/da, delta or None, fused)``."""
         A = self.output
         n_samples = A.shape[0] if A.ndim == 2 else 1
-        if self.softmax and loss is losses.cross_entropy \
+        if self.has_softmax_output and loss is losses.cross_entropy \
                 and np.all(np.abs(np.sum(Y, axis=-1) - 1.0) <= 1e-12):
             # Softmax + cross-entropy: dL/dz = (p - y) / n_samples (the 1/p of the loss
             # cancels the p of softmax's derivative), and L itself from log-softmax.
@@ -252,7 +252,7 @@ class NetworkBase:
             raise ValueError(f"Loss {getattr(loss, 'name', loss)!r}: gradient(a, y) must have "
                              f"the shape of a, {A.shape}, got {dL_da.shape}.")
         # Softmax with any other loss: its Jacobian-vector product gives dL/dz.
-        delta = activations.softmax_vjp(A, dL_da) if self.softmax else None
+        delta = activations.softmax_vjp(A, dL_da) if self.has_softmax_output else None
         return value, dL_da, delta, False
 
     # --- checks -------------------------------------------------------------------------

@@ -56,12 +56,13 @@ class Layer:
         self.dL_da = self.da_dz = self.delta = None
 
     @property
-    def softmax(self):
+    def is_softmax(self):
+        """True when this layer applies softmax across its neurons (an output layer only)."""
         return self.activation == "softmax"
 
     @property
     def activation_name(self):
-        return "softmax" if self.softmax else self.activation.name
+        return "softmax" if self.is_softmax else self.activation.name
 
     # --- parameters --------------------------------------------------------------------
     @property
@@ -107,7 +108,7 @@ class Layer:
         self.X = X
         Z = X @ self._W                                   # Z = X W + b, all neurons at once
         Z += self._b
-        if self.softmax:
+        if self.is_softmax:
             A = activations.softmax(Z)                    # P = softmax(Z), across the layer
         else:
             A = self.activation.value(Z)                  # A = f(Z)
@@ -123,7 +124,7 @@ class Layer:
             raise ValueError(f"Layer {self.name}: dL/da must have the shape of A, "
                              f"{self.A.shape}, got {dL_da.shape}.")
         check_finite(dL_da, "dL/da", f"Layer {self.name}")
-        delta = activations.softmax_vjp(self.A, dL_da) if self.softmax else None
+        delta = activations.softmax_vjp(self.A, dL_da) if self.is_softmax else None
         return self._backward(dL_da, delta)
 
     def _backward(self, dL_da, delta=None, to_inputs=True):

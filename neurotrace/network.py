@@ -152,7 +152,7 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
                 A = x1[:-1]
             else:                                         # each neuron: a = f(X w + b)
                 A = np.stack([neuron._forward_batch(X) for neuron in layer], axis=-1)
-            if l == len(self.layers) - 1 and self.softmax:
+            if l == len(self.layers) - 1 and self.has_softmax_output:
                 A = activations.softmax(A)                # the layer: p = softmax(z)
                 for j, neuron in enumerate(layer):
                     neuron.a = A[..., j]

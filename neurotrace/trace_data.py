@@ -36,7 +36,7 @@ class Trace:
     def __init__(self, sizes, activation_names, rows, quantities, backend, limits):
         self.sizes = list(sizes)
         self.activation_names = list(activation_names)
-        self.rows = {int(l): r for l, r in rows.items()}
+        self.recorded_rows = {int(l): r for l, r in rows.items()}
         self.quantities = list(quantities)
         self.backend = backend
         self.limits = limits
@@ -95,10 +95,10 @@ class Trace:
         except KeyError:
             raise KeyError(f"No neuron {name!r} in the traced network (layers L1..L"
                            f"{len(self.sizes) - 1}, sizes {self.sizes}).") from None
-        if l not in self.rows:
+        if l not in self.recorded_rows:
             raise KeyError(f"Neuron {name!r} was not recorded (trace limited to neurons "
                            f"{self.limits['neurons']}).")
-        rows = self.rows[l]
+        rows = self.recorded_rows[l]
         if rows is None:
             return l, j
         if j not in rows:
@@ -191,7 +191,7 @@ class Trace:
             meta_steps.append(meta)
         header = {"format": FORMAT, "version": VERSION, "sizes": self.sizes,
                   "activation_names": self.activation_names,
-                  "rows": {str(l): r for l, r in self.rows.items()},
+                  "rows": {str(l): r for l, r in self.recorded_rows.items()},
                   "quantities": self.quantities, "backend": self.backend,
                   "limits": self.limits, "thinned": self.thinned, "skipped": self.skipped,
                   "steps": meta_steps}

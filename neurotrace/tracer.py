@@ -102,11 +102,11 @@ class Recorder:
         self.backward_names = set(self.backward_names_batch)
         if self.keep_grad:
             self.backward_names.add("delta")
-        self.rows = _select_neurons(network, neurons)
+        self.recorded_rows = _select_neurons(network, neurons)
         self.steps_wanted = None if steps is None else _as_step_filter(steps)
         self.every, self.max_bytes = every, max_bytes
         self.vectorized = isinstance(network, VectorizedNetwork)
-        self.trace = Trace(network.sizes, network.activation_names, self.rows,
+        self.trace = Trace(network.sizes, network.activation_names, self.recorded_rows,
                            sorted(self.want), backend=type(network).__name__,
                            limits={"steps": None if steps is None else repr(steps),
                                    "every": every,
@@ -131,7 +131,7 @@ class Recorder:
             if layer == 0 and not self.open:
                 self._start({})
             self.open = False
-            if self.current is not None and layer in self.rows:
+            if self.current is not None and layer in self.recorded_rows:
                 self._forward(network, layer, info["a"])
         elif event == "step":
             self._start(info)
@@ -139,7 +139,7 @@ class Recorder:
         elif self.current is None:
             return
         elif event == "backward":
-            if layer in self.rows:
+            if layer in self.recorded_rows:
                 self._backward(network, layer, info)
         elif event == "update":
             self._update(network, info)
@@ -165,7 +165,7 @@ class Recorder:
         first_of_fit = info.get("epoch") == 0 and info.get("step") == 0
         self.follows = ("epoch" in info and self.in_fit and not first_of_fit
                         and self.current_id == step_id - 1 and self.keep_after)
-        self.current = {"id": step_id, "layers": {l: {} for l in self.rows}}
+        self.current = {"id": step_id, "layers": {l: {} for l in self.recorded_rows}}
         self.current_id = step_id
         self.step_bytes = 0
         self.in_fit = "epoch" in info            # a step of fit, not one made by hand
@@ -210,10 +210,10 @@ class Recorder:
 
     # --- what each event keeps ---------------------------------------------------------------
     def _forward(self, network, l, a):
-        rows, store, want = self.rows[l], self.current["layers"][l], self.want
+        rows, store, want = self.recorded_rows[l], self.current["layers"][l], self.want
         if "x" in want or self.keep_grad:
             before = self.current["layers"].get(l - 1, {})
-            if l > 0 and self.rows[l - 1] is None and "a" in before:
+            if l > 0 and self.recorded_rows[l - 1] is None and "a" in before:
                 store["x"] = before["a"]          # a layer's input is the layer before's output
             else:
                 x = network.layers[l].X if self.vectorized else network.layers[l][0].x
@@ -232,11 +232,11 @@ class Recorder:
         if "targets" in self.want:
             self._keep(step, "targets", np.array(info["targets"], dtype=np.float64))
         step["fused"] = bool(info["fused"])
-        if network.softmax and "probabilities" in self.want:
+        if network.has_softmax_output and "probabilities" in self.want:
             self._keep(step, "probabilities", np.array(network.output, dtype=np.float64))
 
     def _backward(self, network, l, info):
-        rows, store = self.rows[l], self.current["layers"][l]
+        rows, store = self.recorded_rows[l], self.current["layers"][l]
         one_sample = network.output.ndim == 1
         # delta is kept too when the sent errors or one sample's dL/dw derive from it
         names = self.backward_names if one_sample else self.backward_names_batch
@@ -261,7 +261,7 @@ class Recorder:
         The weights of a forward pass, the weights before the update and, for the
         next step, the weights after it are usually the same numbers: one copy.
         """
-        rows, block, last = self.rows[l], network._blocks[l], self.last_block.get(l)
+        rows, block, last = self.recorded_rows[l], network._blocks[l], self.last_block.get(l)
         if not changed and rows is None and last is not None \
                 and (self.follows or last.tobytes() == block.tobytes()):   # the same bits
             return last
@@ -273,7 +273,7 @@ class Recorder:
 
     def _update(self, network, info):
         optimizer = info["optimizer"]
-        for l in self.rows:
+        for l in self.recorded_rows:
             store = self.current["layers"][l]
             if info["phase"] == "before":
                 if self.keep_before and self.in_fit and "w" in store:
@@ -288,7 +288,7 @@ class Recorder:
                 if "optimizer_state" in self.want:
                     for name, flat in optimizer.state.items():
                         block = flat[_block_slice(network, l)].reshape(network._blocks[l].shape)
-                        self._keep(store, "state:" + name, _take(block, self.rows[l]))
+                        self._keep(store, "state:" + name, _take(block, self.recorded_rows[l]))
         if info["phase"] == "after":
             self.current["optimizer"] = {"name": type(optimizer).__name__, "lr": optimizer.lr,
                                          "steps": optimizer.steps, "clip": optimizer.last_clip}

@@ -114,7 +114,7 @@ def test_a_missing_torch_is_skipped_with_its_reason(bench, monkeypatch):
         assert by_id[row_id]["status"] == "skipped"
         assert by_id[row_id]["reason"] == "torch not installed"
     assert by_id["vectorized-32"]["status"] == "ok"
-    targets = {t["target"]: t for t in bench.check_targets(rows, flops=[])}
+    targets = {t["target"]: t for t in bench.check_speed_targets(rows, flops=[])}
     torch_target = targets["vectorized batch 32 faster than PyTorch CPU batch 32"]
     assert torch_target["met"] is None
     assert torch_target["status"] == "not checked (torch-cpu-32: torch not installed)"

@@ -556,7 +556,7 @@ def assert_bit_equal(a, b, where):
 
 
 def assert_traces_identical(t, t2):
-    for attr in ("steps", "sizes", "activation_names", "rows", "quantities", "backend",
+    for attr in ("steps", "sizes", "activation_names", "recorded_rows", "quantities", "backend",
                  "limits", "thinned", "skipped"):
         assert getattr(t2, attr) == getattr(t, attr), attr
     for k in t.steps:
