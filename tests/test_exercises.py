@@ -55,6 +55,19 @@ def _week42_two_layers():
 
 RECEIVED, ONE_SHARE, NO_DERIVATIVE = _week42_two_layers()
 HW_OUTPUT = -14.0 * np.array([0.0, 3.0, 1.0, 0.0])
+
+
+def _exercise5():
+    """The hand-out's exercise 5 (1-2-1, w 0.5, b 0, x 1, target 0, lr 0.8), by hand."""
+    h = 1 / (1 + np.exp(-0.5))                       # both hidden outputs
+    out = 1 / (1 + np.exp(-(0.5 * h + 0.5 * h)))
+    delta = (out - 0.0) * out * (1 - out)            # sse: dE/da = a - y
+    w_after = 0.5 - 0.8 * delta * h
+    return delta, w_after, 0.5 - 0.8 * (delta * 0.5) * h * (1 - h)
+
+
+EX5_DELTA, EX5_W_AFTER, EX5_HIDDEN = _exercise5()
+
 HW_HIDDEN = np.array([0.0, 28.0, 28.0, 0.0])
 
 # (exercise, wrong answer, a phrase its hint must contain)
@@ -91,6 +104,10 @@ WRONG = [
     ("04.2", -HW_OUTPUT, "check the sign"),
     ("04.3", np.full(4, -56.0), "not max(0, x)"),
     ("04.3", -HW_HIDDEN, "check the sign"),
+    ("01.3", (0.6346325032155706 - 0.31907088859242594) / 4, "undo the sigmoid first"),
+    ("05.1", [EX5_DELTA * EX5_W_AFTER] * 2, "what the hand-out sends"),
+    ("05.2", 0.48814507, "the hand-out's value"),
+    ("05.3", True, "d_4 = d_2 * self.inputs is computed before the update"),
     ("06.1", 4, "one per row of the truth table"),
     ("06.1", 1, "one output per class"),
     ("06.2", 0.5, "a squared error is smallest at the mean"),
@@ -117,6 +134,9 @@ def test_right_answers_computed_here_pass():
     assert check("02.3", W42.T @ DELTA42)
     assert check("03.1", -9.0) and check("03.2", False) and check("03.3", [5.0])
     assert check("04.1", RECEIVED) and check("04.2", HW_OUTPUT) and check("04.3", HW_HIDDEN)
+    assert check("05.1", [EX5_DELTA * 0.5] * 2) and check("05.2", EX5_HIDDEN) and check("05.3", False)
+    assert round(EX5_HIDDEN, 8) == 0.48609721
+    assert check("01.3", 0.32754682879878394)
 
 
 def test_an_unanswered_exercise_says_so_and_an_unknown_one_is_named():

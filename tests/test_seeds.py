@@ -518,6 +518,32 @@ def test_seed003_xor_training_as_the_handout_does_it():
     assert_printed([forward(x) for x in X], [0.02384224, 0.97261673, 0.97321771, 0.02207986])
 
 
+def test_seed003_xor_done_correctly():
+    """The same start and settings, with the error sent back from the forward-pass weights.
+
+    ``nt.fit`` with per-sample SGD (lr 0.5, no shuffling, loss "sse") from the hand-out's
+    initial weights: the totals differ from the printed ones from the first epoch on
+    (1.0046 instead of 1.0047) and end lower (0.0017 instead of 0.0029 at epoch 9000).
+    Tutorial 05 shows both runs; in CI it runs 3000 epochs, so the full run is here.
+    """
+    np.random.seed(42)
+    start = [(np.random.uniform(-1, 1, 2), np.random.uniform(-1, 1)) for _ in range(3)]
+    (w0, b0), (w1, b1), (w2, b2) = start
+    net = nt.NeuralNetwork.from_weights([np.column_stack([w0, w1]), w2.reshape(2, 1)],
+                                        [np.array([b0, b1]), np.array([b2])], activation="sigmoid")
+    X, Y = nt.datasets.xor()
+    totals = []
+    for chunk in [1] + [1000] * 9:
+        nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=chunk, batch_size=1,
+               shuffle=False, progress=False)
+        totals.append(f"{np.sum((Y - net.predict(X)) ** 2):.4f}")
+    assert totals == ["1.0046", "0.7262", "0.6798", "0.0386", "0.0085", "0.0047", "0.0032",
+                      "0.0025", "0.0020", "0.0017"]
+    nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=999, batch_size=1,
+           shuffle=False, progress=False)
+    assert_printed(net.predict(X)[:, 0], [0.02052829, 0.98156027, 0.9827203, 0.01888614])
+
+
 # ======================================================================================
 # the *Neural Networks from Scratch* notes: "Neural Networks from Scratch" notes
 # ======================================================================================

@@ -356,3 +356,87 @@ register(Exercise(
                       "their sum) and relu'(z_i), 0 or 1, times x (not max(0, x)).")],
     factors={-1.0: "check the sign: L = (y - f)^2, so dL/df = -2 (y - f) = 2 (f - y)."},
     hint="dL/df = -14; neuron i: -14 * w0i * (1 if z_i > 0 else 0) * 2."))
+
+# --------------------------------------------------------------------------------------
+# 05 The hand-out's bug
+# --------------------------------------------------------------------------------------
+def _exercise5_step():
+    """The hand-out's exercise 5 network (1-2-1, w 0.5, b 0), one correct SGD step, x [1], y 0.
+
+    Returns the network after the step and, of the step, the output neuron's delta, its
+    weights before and after, and the hidden neurons' a (all needed by the hints).
+    """
+    net = NeuralNetwork.from_weights([np.full((1, 2), 0.5), np.full((2, 1), 0.5)],
+                                     [np.zeros(2), np.zeros(1)], activation="sigmoid")
+    x, y = np.array([[1.0]]), np.array([[0.0]])
+    net.backprop(x[0], y[0], loss="sse")
+    out = net["L2.N0"]
+    delta, w_before = out.delta, out.weights.copy()
+    sent = out.to_predecessors.copy()
+    hidden = [(n.a, n.da_dz) for n in net.layers[0]]
+    fit(net, x, y, loss="sse", optimizer=SGD(lr=0.8), epochs=1, batch_size=1, progress=False)
+    return net, delta, w_before, out.weights.copy(), sent, hidden
+
+
+def _exercise5(which):
+    net, delta, w_before, w_after, sent, hidden = _exercise5_step()
+    if which == "sent":
+        return sent
+    if which == "sent_updated":
+        return delta * w_after                       # the hint's case: sent with updated weights
+    if which == "hidden_w":
+        return net["L1.N0"].weights[0]
+    if which == "hidden_w_updated":                  # the hint's case: the hidden step that follows
+        (a, da_dz) = hidden[0]
+        return 0.5 - 0.8 * (delta * w_after[0]) * da_dz * 1.0
+    return w_after
+
+
+register(Exercise(
+    "05.1", "sent back correctly: delta * w with the forward-pass weights, delta * [0.5, 0.5].",
+    answer=lambda: _exercise5("sent"),
+    mistakes=[Mistake(lambda: _exercise5("sent_updated"),
+                      "that is what the hand-out sends: delta times the weights after the update. "
+                      "The loss was computed with the weights of the forward pass (0.5).")],
+    hint="delta of L2.N0 times its weights before the update."))
+
+register(Exercise(
+    "05.2", "with the error sent from the forward-pass weights the hidden weight becomes 0.48609721.",
+    answer=lambda: _exercise5("hidden_w"),
+    mistakes=[Mistake(lambda: _exercise5("hidden_w_updated"),
+                      "0.48814507 is the hand-out's value: the fix must keep a copy of the weights "
+                      "before the update and return d_2 times that copy.")],
+    hint="in backpropagate, save w = self.weights.copy() first, update, then return d_2 * w."))
+
+def _bug_changes_own_update():
+    """Whether the output neuron's correct step differs from the hand-out's w - lr * d_2 * inputs."""
+    net, delta, w_before, w_after, sent, hidden = _exercise5_step()
+    handout_step = w_before - 0.8 * delta * np.array([a for a, _ in hidden])
+    return not bool(np.allclose(w_after, handout_step, rtol=1e-12, atol=0))
+
+
+register(Exercise(
+    "05.3", "no: the output neuron computes d_4 = d_2 * inputs before updating, so its own step is right.",
+    answer=lambda: _bug_changes_own_update(),
+    mistakes=[Mistake(lambda: True,
+                      "look at the order in backpropagate: d_4 = d_2 * self.inputs is computed "
+                      "before the update, so the neuron's own gradient is right; only what it "
+                      "sends back uses the new weights.")],
+    hint="answer True or False."))
+
+# The hand-out's exercise 3 printed these two outputs of one unseeded sigmoid neuron.
+PRINTED_OUTPUTS = (0.6346325032155706, 0.31907088859242594)     # inputs [1, 2] and [1, -2]
+
+
+def _logit(a):
+    return np.log(a / (1 - a))                       # z such that sigmoid(z) = a
+
+
+register(Exercise(
+    "01.3", "w1 = (z at [1, 2] - z at [1, -2]) / 4, with z = ln(a / (1 - a)).",
+    answer=lambda: (_logit(PRINTED_OUTPUTS[0]) - _logit(PRINTED_OUTPUTS[1])) / 4,
+    mistakes=[Mistake(lambda: (PRINTED_OUTPUTS[0] - PRINTED_OUTPUTS[1]) / 4,
+                      "undo the sigmoid first: the outputs are sigmoid(z); z = ln(a / (1 - a)) "
+                      "is linear in the weights.")],
+    factors={2.0: "twice the right value: x1 goes from -2 to 2, a difference of 4, not 2."},
+    hint="z = w0 * 1 + w1 * x1 + b; subtract the two z's: w0 and b cancel."))

@@ -16,3 +16,9 @@ dead.backward(2 * a_dead)
 print("z =", dead.z, " delta =", dead.delta, " dL/dw =", dead.grad_weights)
 answer = bool(np.any(dead.grad_weights != 0) or dead.grad_bias != 0)
 nt.exercises.check("01.2", answer)
+
+# %%
+p1, p2 = 0.6346325032155706, 0.31907088859242594
+z1, z2 = np.log(p1 / (1 - p1)), np.log(p2 / (1 - p2))     # undo the sigmoid
+answer = (z1 - z2) / 4                                      # x1 differs by 2 - (-2) = 4
+nt.exercises.check("01.3", answer)

@@ -10,7 +10,13 @@
 # 3. the neuron's own **backward pass** (the chain rule), and the check that it agrees;
 # 4. **200 steps of gradient descent**, reproducing the numbers the notes printed;
 # 5. the same neuron inside neurotrace's training loop, **traced**: every number of every
-#    step recorded, the chain rule written out with them, and a picture.
+#    step recorded, the chain rule written out with them, and a picture;
+# 6. activation functions and their derivatives, computed from the output alone;
+# 7. a **dead** ReLU neuron, and what its picture shows.
+#
+# Along the way, the first exercises of the hands-on *Coding a full neural network from
+# scratch using Python* (Universidad Politécnica de Madrid), whose `Neuron` class is
+# built like neurotrace's.
 #
 # The symbols are the same everywhere in neurotrace: $x$ inputs, $w$ weights, $b$ bias,
 # $z$ the weighted sum (pre-activation), $a$ the activation (output),
@@ -51,6 +57,54 @@ print("a =", a, "   because", relu.formula)
 # %%
 neuron = nt.Neuron(3, "relu", weights=w, bias=b)
 print(neuron, "-> a =", neuron.forward(x), "  z =", neuron.z)
+
+# %% [markdown]
+# ### The hand-out's neuron
+#
+# The hands-on writes the same neuron as a class with a `forward` method:
+#
+# ```python
+# class Neuron:
+#     def __init__(self, n_inputs, activation_function):
+#         self.weights = np.random.uniform(-1, 1, n_inputs)
+#         self.bias = np.random.uniform(-1, 1)
+#         self.activation_function = activation_function
+#
+#     def forward(self, inputs):
+#         self.inputs = inputs
+#         z = np.dot(self.weights, inputs) + self.bias
+#         self.output = self.activation_function(z)
+#         return self.output
+# ```
+#
+# Its exercise 1 asks to write line `z = np.dot(...)` without NumPy: the dot product is
+# the sum of the products, one per input.
+
+# %%
+z_by_loop = 0.0
+for x_i, w_i in zip(x, w):
+    z_by_loop += x_i * w_i          # the dot product, one term at a time
+z_by_loop += b
+print("sum of x_i * w_i + b:", z_by_loop, "  np.dot(w, x) + b:", np.dot(w, x) + b, "  neuron.z:", neuron.z)
+
+# %% [markdown]
+# Its exercise 3 runs a two-input sigmoid neuron on $[1, 2]$ and $[1, -2]$, and printed
+# `0.6346325032155706` and `0.31907088859242594`. Run it again and the numbers change:
+# the weights are drawn by `np.random.uniform` **without a seed**, so nobody can
+# reproduce them. neurotrace draws initial weights from `numpy.random.default_rng(seed)`:
+# the same `seed` gives the same neuron, every time.
+
+# %%
+for attempt in range(2):
+    seeded = nt.Neuron(2, "sigmoid", init="uniform", rng=np.random.default_rng(3))
+    print(f"attempt {attempt}: weights {seeded.weights}, bias {seeded.bias:.6f} ->",
+          [round(float(seeded.forward(np.array(v))), 6) for v in ([1.0, 2.0], [1.0, -2.0])])
+
+# %% [markdown]
+# The printed outputs still tell us something about the hand-out's unknown neuron. The
+# sigmoid can be undone, $z = \lnig(a / (1 - a)ig)$, and the two inputs differ only in
+# $x_1$ (by 4), so $w_1 = (z_{[1,2]} - z_{[1,-2]}) / 4$ whatever $w_0$ and $b$ were
+# (exercise 01.3 asks for it).
 
 
 # %% [markdown]
@@ -282,6 +336,71 @@ graph = nt.viz.neuron_graph(t, "L1.N0", step=0)
 graph
 
 # %% [markdown]
+# ## 6. Activation functions, and their derivatives from the output
+#
+# The hands-on's exercise 2 asks for three activation functions besides the sigmoid, and
+# its exercise 4 for their derivatives written in terms of the **output** $a$ (its
+# backpropagation receives the neuron's output, not $z$): $\sigma' = a(1 - a)$,
+# $\tanh' = 1 - a^2$, $\mathrm{relu}' = 1$ where $a > 0$. neurotrace's activations carry
+# their formula and derivative; the derivative takes both $z$ and $a$ and uses whichever
+# is cheaper. Both ways agree:
+
+# %%
+import matplotlib.pyplot as plt
+
+zs = np.linspace(-4, 4, 161)
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+for name in ["sigmoid", "tanh", "relu", "leaky_relu"]:
+    f = nt.activations.get(name)
+    a_values = f(zs)
+    left.plot(zs, a_values, label=name)
+    right.plot(zs, f.derivative(zs, a_values), label=name)
+left.set_title("f(z)"), right.set_title("f'(z)")
+for ax in (left, right):
+    ax.set_xlabel("z"), ax.grid(True, alpha=0.3), ax.legend()
+fig.tight_layout()
+
+a_s = nt.activations.get("sigmoid")(zs)
+a_t = nt.activations.get("tanh")(zs)
+a_r = nt.activations.get("relu")(zs)
+print("sigmoid'(z) = a (1 - a):  ", np.allclose(nt.activations.get("sigmoid").derivative(zs, a_s), a_s * (1 - a_s)))
+print("tanh'(z)    = 1 - a^2:    ", np.allclose(nt.activations.get("tanh").derivative(zs, a_t), 1 - a_t ** 2))
+print("relu'(z)    = 1 where a > 0:", np.array_equal(nt.activations.get("relu").derivative(zs, a_r), (a_r > 0) * 1.0))
+for name in ["sigmoid", "tanh", "relu", "leaky_relu"]:
+    print(f"{name:11}", nt.activations.get(name).formula)
+
+# %% [markdown]
+# The sigmoid's derivative is at most 0.25 (at $z = 0$) and nearly 0 for $|z| > 5$: a
+# saturated sigmoid passes almost no gradient back. ReLU's is exactly 1 or 0, which is
+# the next section's story.
+
+# %% [markdown]
+# ## 7. A dead ReLU neuron
+#
+# Give the notes' neuron the bias $-7$ instead of $1$: then $z = 5 - 7 = -2 < 0$, the ReLU
+# outputs 0, and its derivative is 0. Every gradient of the neuron is a product with that
+# 0, so one step of training changes nothing. The picture of the step shows where the
+# chain breaks: the loss sends $\partial L/\partial a$, the box $f$ shows $f'(z) = 0$, and
+# every box to its left carries a zero gradient.
+
+# %%
+dead = nt.NeuralNetwork.from_weights([w.reshape(3, 1)], [np.array([-7.0])], activation="relu")
+with nt.trace(dead) as t_dead:
+    nt.fit(dead, x.reshape(1, 3), np.ones((1, 1)), loss=squared_error, optimizer=nt.SGD(lr=0.001),
+           epochs=1, batch_size=1, progress=False)
+print(t_dead[0])
+nt.viz.neuron_graph(t_dead, "L1.N0", step=0)
+
+# %% [markdown]
+# Here the target is 1, so the loss $(a - 1)^2 = 1$ would like $a$ to grow, and
+# $\partial L/\partial a = -2$ says so. The ReLU blocks the message: $\delta = -2 \cdot 0 = 0$.
+# On every input where $z < 0$ this neuron is deaf; if that is every input of the data,
+# it never learns again. Such a neuron is called **dead**. Causes: a large negative bias,
+# a learning rate large enough to throw $z$ far below 0 in one step. Cures: smaller
+# learning rates, `leaky_relu` (its slope is 0.01 below 0, never exactly 0), or an
+# initialization that starts $z$ around 0.
+
+# %% [markdown]
 # ## What we did
 #
 # * The forward pass is arithmetic: $z = x \cdot w + b$, $a = f(z)$.
@@ -292,8 +411,10 @@ graph
 #   $\partial L / \partial b = \delta$, and send $\delta w$ back.
 # * Gradient descent repeats forward, backward, update; 200 steps took the loss from 36
 #   to about 0.0002, exactly as in the notes.
+# * Activation derivatives can be computed from the output; ReLU's is 0 below 0, and a
+#   neuron stuck there is dead: no gradient reaches its weights.
 #
-# Next: `02_xor_traced.ipynb`, where neurons pass their errors back to each other.
+# Next, **02 A layer and its shapes**: several neurons reading the same input.
 
 # %% [markdown]
 # ## Your turn
@@ -318,3 +439,12 @@ nt.exercises.check("01.1", answer)
 # %% tags=["exercise"]
 answer = ...
 nt.exercises.check("01.2", answer)
+
+# %% [markdown]
+# **01.3** The hand-out's exercise 3 printed `0.6346325032155706` for the input $[1, 2]$
+# and `0.31907088859242594` for $[1, -2]$, from one sigmoid neuron with unknown weights.
+# What was its weight $w_1$?
+
+# %% tags=["exercise"]
+answer = ...
+nt.exercises.check("01.3", answer)
