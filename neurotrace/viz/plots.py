@@ -331,7 +331,8 @@ def decision_boundary(network, X, y, ax=None, resolution=200, padding=0.5):
     if out.shape[1] == 1:
         p = out[:, 0].reshape(xx.shape)
         filled = ax.contourf(xx, yy, p, levels=np.linspace(min(0.0, p.min()), max(1.0, p.max()),
-                                                           21), cmap="RdBu_r", alpha=0.8)
+                                                           21), cmap="RdBu_r", alpha=0.8,
+                             rasterized=True)        # an image inside an SVG: small files
         fig.colorbar(filled, ax=ax, label="network output a")
         if p.min() < 0.5 < p.max():
             ax.contour(xx, yy, p, levels=[0.5], colors="k", linewidths=1.5)
@@ -346,7 +347,7 @@ def decision_boundary(network, X, y, ax=None, resolution=200, padding=0.5):
         cls = np.argmax(out, axis=1).reshape(xx.shape)
         n_classes = max(out.shape[1], int(labels.max()) + 1)
         ax.contourf(xx, yy, cls, levels=np.arange(n_classes + 1) - 0.5, cmap="tab10",
-                    vmin=0, vmax=9, alpha=0.35)
+                    vmin=0, vmax=9, alpha=0.35, rasterized=True)
         title = "Decision regions (argmax of the outputs)"
         import matplotlib
         colors = [matplotlib.colormaps["tab10"](int(c) % 10) for c in labels]

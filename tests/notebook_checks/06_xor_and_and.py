@@ -32,3 +32,24 @@ np.testing.assert_allclose(stuck_outputs[1:], 2 / 3, atol=0.05)   # [0,1], [1,0]
 assert np.all(np.diff(sigmoid) > 0)         # with sigmoid, every layer back is smaller
 assert sigmoid[-1] / sigmoid[0] > 100       # three orders of magnitude lost on the way
 assert tanh[-1] / tanh[0] < 20              # with tanh, the first layer still learns
+
+# %% the hand-out's start; the correct run's outputs after 10 000 epochs (not in the CI run)
+np.testing.assert_allclose(handout_start()["L2.N0"].weights, [-0.88383278, 0.73235229], atol=5e-9)
+if EPOCHS == 10000:
+    np.testing.assert_allclose(net.predict(X)[:, 0], [0.02052829, 0.98156027, 0.9827203, 0.01888614],
+                               atol=5e-9)
+
+# %% the plateau: per-sample shares add up to the gradient of the epoch's loss, and nearly cancel
+(gW1, gb1), (gW2, gb2) = plateau.gradients(X, Y, loss="sse")
+whole = np.concatenate([np.append(gW1[:, 0], gb1[0]), np.append(gW1[:, 1], gb1[1]),
+                        np.append(gW2[:, 0], gb2[0])])
+np.testing.assert_allclose(shares.sum(axis=0), whole, rtol=1e-12, atol=1e-15)
+assert abs(shares[:, 8].sum()) < np.abs(shares[:, 8]).max() / 10
+assert 0.6 < float(np.sum((Y - plateau.predict(X)) ** 2)) < 0.75
+
+# %% the stuck start: large shares, a sum near zero, outputs near 2/3
+assert np.abs(stuck_shares).max() > 0.1 and np.abs(stuck_shares.sum(axis=0)).max() < 0.01
+np.testing.assert_allclose(stuck_long.predict(X).ravel()[1:], 2 / 3, atol=0.05)
+
+# %% AND with two one-hot outputs
+assert P_and.shape == (4, 2) and nt.accuracy(P_and, Y_and) == 1.0
