@@ -26,7 +26,38 @@ class Activation:
 
     ``scalar`` and ``scalar_derivative`` are the same functions on one Python
     float; the per-neuron engine uses them for one sample at a time, where
-    ``math`` is several times faster than numpy on a single number.
+    ``math`` is several times faster than numpy on a single number. Calling the
+    activation, ``f(z)``, applies ``value`` to an array and gives a float for a number.
+
+    Parameters
+    ----------
+    name : str
+        The name it is looked up by and printed as (``"sigmoid"``).
+    value : callable
+        ``value(z) -> a``: the activation of an ndarray ``z``, an ndarray of the same shape.
+    derivative : callable
+        ``derivative(z, a) -> f'(z)``: an ndarray of ``z``'s shape, given ``z`` and ``a = f(z)``
+        (whichever is cheaper to use).
+    scalar : callable
+        ``scalar(z) -> a`` on one Python float.
+    scalar_derivative : callable
+        ``scalar_derivative(z, a) -> f'(z)`` on Python floats.
+    formula, derivative_formula : str
+        The value and the derivative as plain text (``"f(z) = max(0, z)"``).
+    latex, derivative_latex : str
+        The same formulas in LaTeX, for plot titles.
+
+    Examples
+    --------
+    >>> get("sigmoid")(0.0)
+    0.5
+    >>> get("relu")(np.array([-1.0, 2.0])).tolist()
+    [0.0, 2.0]
+    >>> square = Activation("square", lambda z: z * z, lambda z, a: 2 * z,
+    ...                     lambda z: z * z, lambda z, a: 2 * z,
+    ...                     "f(z) = z^2", "f'(z) = 2 z", "f(z) = z^2", "f'(z) = 2z")
+    >>> square(3.0), square.scalar_derivative(3.0, 9.0)
+    (9.0, 6.0)
     """
 
     def __init__(self, name, value, derivative, scalar, scalar_derivative,
@@ -169,8 +200,23 @@ def softmax(Z):
     Subtracting the maximum changes nothing mathematically and keeps every
     ``exp`` at most 1, so it never overflows.
 
+    Parameters
+    ----------
+    Z : ndarray of shape (n_classes,) or (n_samples, n_classes)
+        The logits, one row per sample.
+
+    Returns
+    -------
+    P : ndarray of the same shape as ``Z``
+        The probabilities; each row sums to 1.
+
+    Examples
+    --------
     >>> softmax(np.array([1.0, 1.0])).tolist()
     [0.5, 0.5]
+    >>> P = softmax(np.array([[0.0, 1000.0], [2.0, 2.0]]))
+    >>> P.tolist()
+    [[0.0, 1.0], [0.5, 0.5]]
     """
     e = np.exp(Z - np.max(Z, axis=-1, keepdims=True))
     return e / np.sum(e, axis=-1, keepdims=True)
@@ -193,8 +239,33 @@ NAMES = sorted(_ACTIVATIONS) + ["softmax"]
 def get(activation, owner="Neuron"):
     """The :class:`Activation` called ``activation`` (or ``activation`` itself).
 
+    Parameters
+    ----------
+    activation : str or Activation
+        A name from :data:`NAMES` other than ``"softmax"`` (softmax couples a whole
+        layer, so it is not an :class:`Activation`), or an :class:`Activation`, returned as is.
+    owner : str, default="Neuron"
+        Who asked, for the error message.
+
+    Returns
+    -------
+    Activation
+
+    Raises
+    ------
+    ValueError
+        If ``activation`` is neither an :class:`Activation` nor one of the names.
+
+    Examples
+    --------
     >>> get("relu").formula
     'f(z) = max(0, z)'
+    >>> get("tanh").derivative_formula
+    "f'(z) = 1 - f(z)^2"
+    >>> get("rleu")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'activation' parameter of Neuron must be one of [...]...
     """
     if isinstance(activation, Activation):
         return activation

@@ -5,15 +5,15 @@ Every initializer draws the whole layer at once, ``weights`` of shape
 ``numpy.random.Generator``. Both backends call it the same way, so the same
 ``seed`` gives the same network whichever backend builds it.
 
-========  =============================================  ==============
-name      weights                                        bias
-========  =============================================  ==============
-uniform   U(-1, 1) (the hands-on's hand-out)                 U(-1, 1)
-normal    N(0, 1), ``randn`` (seeds 000 and 001)         N(0, 1)
-xavier    U(-l, l), l = sqrt(6 / (n_inputs + n_neurons))  0
-he        N(0, 2 / n_inputs)                             0
-lecun     N(0, 1 / n_inputs)                             0
-========  =============================================  ==============
+=======  ==============================================  ========
+name     weights                                         bias
+=======  ==============================================  ========
+uniform  U(-1, 1) (the hands-on's hand-out)              U(-1, 1)
+normal   N(0, 1), ``randn`` (the week-41/42 exercises)   N(0, 1)
+xavier   U(-l, l), l = sqrt(6 / (n_inputs + n_neurons))  0
+he       N(0, 2 / n_inputs)                              0
+lecun    N(0, 1 / n_inputs)                              0
+=======  ==============================================  ========
 """
 import numpy as np
 
@@ -47,11 +47,43 @@ NAMES = sorted(_INITIALIZERS)
 
 
 def initialize(init, n_inputs, n_neurons, rng, owner="NeuralNetwork"):
-    """Draw ``(weights, bias)`` of shapes ``(n_inputs, n_neurons)`` and ``(n_neurons,)``.
+    """A layer's first weights and biases, drawn by the initializer called ``init``.
 
+    Parameters
+    ----------
+    init : {"uniform", "normal", "xavier", "he", "lecun"}
+        The initializer (the table in this module's docstring).
+    n_inputs : int
+        The layer's input width (its predecessors).
+    n_neurons : int
+        The number of neurons in the layer.
+    rng : numpy.random.Generator
+        Where the random numbers come from; the weights are drawn first, then the bias.
+    owner : str, default="NeuralNetwork"
+        Who asked, for the error message.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_inputs, n_neurons)
+        Column ``j`` holds neuron ``j``'s weights.
+    bias : ndarray of shape (n_neurons,)
+
+    Raises
+    ------
+    ValueError
+        If ``init`` is not one of :data:`NAMES`.
+
+    Examples
+    --------
     >>> w, b = initialize("he", 3, 2, np.random.default_rng(0))
     >>> w.shape, b.shape
     ((3, 2), (2,))
+    >>> b.tolist()
+    [0.0, 0.0]
+    >>> initialize("zeros", 3, 2, np.random.default_rng(0))
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'init' parameter of NeuralNetwork must be one of [...]. Got 'zeros' instead.
     """
     if init not in _INITIALIZERS:
         raise ValueError(f"The 'init' parameter of {owner} must be one of {NAMES}. "
