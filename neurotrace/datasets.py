@@ -20,7 +20,20 @@ _SCALES = ["standard", "minmax", None]
 
 
 class DatasetUnavailableError(RuntimeError):
-    """A data set that must be downloaded, asked for on a machine that does not have it."""
+    """A data set that must be downloaded, asked for on a machine that does not have it.
+
+    Raised by :func:`california_housing`, :func:`mnist` and :func:`fashion_mnist`, which
+    read scikit-learn's cache and never download; the message names a set that ships.
+
+    Examples
+    --------
+    >>> try:
+    ...     Xtr, Xte, Ytr, Yte = fashion_mnist()
+    ... except DatasetUnavailableError:  # not cached on this machine: use a set that ships
+    ...     Xtr, Xte, Ytr, Yte = digits()
+    >>> Ytr.shape[1]
+    10
+    """
 
 
 def _bad(name, func, allowed, value):
@@ -46,6 +59,12 @@ def one_hot(labels, n_classes=None):
     -------
     Y : ndarray of shape (n_samples, n_classes), float64
         ``Y[i, k] = 1`` when sample ``i`` is of class ``k``, else 0.
+
+    Raises
+    ------
+    ValueError
+        If ``labels`` is not 1-D, holds a value that is not an integer >= 0, or a
+        label is ``>= n_classes``.
 
     Examples
     --------
@@ -83,7 +102,14 @@ def _truth_table(outputs, one_hot):
 
 
 def xor():
-    """XOR: X of shape (4, 2), Y of shape (4, 1).
+    """XOR: the four rows of its truth table and their outputs.
+
+    Returns
+    -------
+    X : ndarray of shape (4, 2)
+        The rows ``[0, 0], [0, 1], [1, 0], [1, 1]``.
+    Y : ndarray of shape (4, 1)
+        ``[0, 1, 1, 0]``.
 
     Examples
     --------
@@ -98,8 +124,19 @@ def xor():
 
 
 def and_(one_hot=False):
-    """AND, Y = [0, 0, 0, 1]. With ``one_hot=True`` Y has shape (4, 2):
-    column 0 is "false", column 1 "true" (the hands-on, exercise 6).
+    """AND: the four rows of its truth table and their outputs ``[0, 0, 0, 1]``.
+
+    Parameters
+    ----------
+    one_hot : bool, default=False
+        Give Y as one-hot rows: column 0 is "false", column 1 "true" (the
+        hands-on, exercise 6).
+
+    Returns
+    -------
+    X : ndarray of shape (4, 2)
+        The rows ``[0, 0], [0, 1], [1, 0], [1, 1]``.
+    Y : ndarray of shape (4, 1), or (4, 2) with ``one_hot=True``
 
     Examples
     --------
@@ -111,7 +148,18 @@ def and_(one_hot=False):
 
 
 def or_(one_hot=False):
-    """OR, Y = [0, 1, 1, 1]; ``one_hot`` as in :func:`and_`.
+    """OR: the four rows of its truth table and their outputs ``[0, 1, 1, 1]``.
+
+    Parameters
+    ----------
+    one_hot : bool, default=False
+        Give Y as one-hot rows (column 0 "false", column 1 "true").
+
+    Returns
+    -------
+    X : ndarray of shape (4, 2)
+        The rows ``[0, 0], [0, 1], [1, 0], [1, 1]``.
+    Y : ndarray of shape (4, 1), or (4, 2) with ``one_hot=True``
 
     Examples
     --------
@@ -138,7 +186,9 @@ def quadratic(n_samples=35, *, seed=0, normalize=True):
     Parameters
     ----------
     n_samples : int, default=35
+        Number of points.
     seed : int, default=0
+        Seed of ``numpy.random.default_rng``, which draws the points.
     normalize : bool, default=True
         Divide y by 2, its largest value on the square, so it lies in [0, 1] on the
         same scale as :func:`quadratic_grid` (the hands-on min-max scales the sample).
@@ -147,6 +197,11 @@ def quadratic(n_samples=35, *, seed=0, normalize=True):
     -------
     X : ndarray of shape (n_samples, 2)
     Y : ndarray of shape (n_samples, 1)
+
+    Raises
+    ------
+    ValueError
+        If ``n_samples`` is not an int >= 1.
 
     Examples
     --------
@@ -160,11 +215,28 @@ def quadratic(n_samples=35, *, seed=0, normalize=True):
 
 
 def quadratic_grid(n=40, normalize=True):
-    """An n x n grid over [-1, 1]^2 and the surface on it, for contour plots.
+    """An n x n grid over [-1, 1]^2 and the surface y = x1^2 + x2^2 on it, for contour plots.
 
-    Returns ``xx, yy`` of shape (n, n) (``meshgrid`` of ``linspace(-1, 1, n)``),
-    ``X_grid`` of shape (n * n, 2) for ``network.predict`` and ``Y_grid`` of shape
-    (n * n, 1), on the scale of :func:`quadratic`.
+    Parameters
+    ----------
+    n : int, default=40
+        Grid points per axis.
+    normalize : bool, default=True
+        Divide y by 2, as :func:`quadratic` does, so both are on one scale.
+
+    Returns
+    -------
+    xx, yy : ndarray of shape (n, n)
+        ``meshgrid`` of ``linspace(-1, 1, n)``.
+    X_grid : ndarray of shape (n * n, 2)
+        The grid points as rows, for ``network.predict``.
+    Y_grid : ndarray of shape (n * n, 1)
+        The surface at each point.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not an int >= 1.
 
     Examples
     --------
@@ -190,14 +262,23 @@ def spiral(samples=100, classes=3, *, seed=0, one_hot=False):
     samples : int, default=100
         Points per class.
     classes : int, default=3
+        Number of classes (arms).
     seed : int, default=0
+        Seed of ``numpy.random.default_rng``, which adds noise to the angles.
     one_hot : bool, default=False
+        Give the classes as one-hot rows instead of labels.
 
     Returns
     -------
     X : ndarray of shape (samples * classes, 2)
-    y : ndarray of shape (samples * classes,), int64, class 0's rows first;
-        with ``one_hot=True``, Y of shape (samples * classes, classes), float64.
+    y : ndarray of shape (samples * classes,), int64
+        Class 0's rows first; with ``one_hot=True``, Y of shape
+        (samples * classes, classes), float64.
+
+    Raises
+    ------
+    ValueError
+        If ``samples`` or ``classes`` is not an int >= 1.
 
     Examples
     --------
@@ -219,7 +300,28 @@ def spiral(samples=100, classes=3, *, seed=0, one_hot=False):
 def vertical(samples=100, classes=3, *, seed=0, one_hot=False):
     """Class k is a Gaussian blob at (k / 3, 0.5), std 0.1 (nnfs's ``vertical_data``).
 
-    Arguments and returns as in :func:`spiral`.
+    Parameters
+    ----------
+    samples : int, default=100
+        Points per class.
+    classes : int, default=3
+        Number of classes (blobs).
+    seed : int, default=0
+        Seed of ``numpy.random.default_rng``, which draws the points.
+    one_hot : bool, default=False
+        Give the classes as one-hot rows instead of labels.
+
+    Returns
+    -------
+    X : ndarray of shape (samples * classes, 2)
+    y : ndarray of shape (samples * classes,), int64
+        Class 0's rows first; with ``one_hot=True``, Y of shape
+        (samples * classes, classes), float64.
+
+    Raises
+    ------
+    ValueError
+        If ``samples`` or ``classes`` is not an int >= 1.
 
     Examples
     --------
@@ -279,7 +381,7 @@ def digits(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
     Parameters
     ----------
     one_hot : bool, default=True
-        Targets as one-hot rows (n, 10) float64; else integer labels (n,).
+        Targets as one-hot rows (n, 10) float64; else int64 labels (n,).
     test_size : float in (0, 1), 0 or None, default=0.2
         Fraction held out for testing, stratified by class. 0 or None: no split.
     seed : int, default=42
@@ -290,8 +392,16 @@ def digits(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
     Returns
     -------
-    Xtr, Xte, Ytr, Yte : ndarray
-        Inputs of shape (n, 64) and targets; with no split, ``X, Y`` only.
+    Xtr, Xte : ndarray of shape (n_train, 64) and (n_test, 64)
+        The inputs, training part and test part.
+    Ytr, Yte : ndarray
+        The targets: one-hot rows of shape (n, 10), or labels of shape (n,).
+        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+
+    Raises
+    ------
+    ValueError
+        If ``test_size`` or ``scale`` is not one of the values above.
 
     Examples
     --------
@@ -305,7 +415,32 @@ def digits(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
 
 def iris(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
-    """Iris flowers: 150 samples, 4 inputs, 3 classes. Arguments as in :func:`digits`.
+    """Iris flowers: 150 samples, 4 inputs, 3 classes.
+
+    Parameters
+    ----------
+    one_hot : bool, default=True
+        Targets as one-hot rows (n, 3) float64; else int64 labels (n,).
+    test_size : float in (0, 1), 0 or None, default=0.2
+        Fraction held out for testing, stratified by class. 0 or None: no split.
+    seed : int, default=42
+        ``random_state`` of the split.
+    scale : {"standard", "minmax", None}, default="standard"
+        Per input column, zero mean and unit variance or the range [0, 1], with
+        statistics of the training part only; None keeps the raw values.
+
+    Returns
+    -------
+    Xtr, Xte : ndarray of shape (n_train, 4) and (n_test, 4)
+        The inputs, training part and test part.
+    Ytr, Yte : ndarray
+        The targets: one-hot rows of shape (n, 3), or labels of shape (n,).
+        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+
+    Raises
+    ------
+    ValueError
+        If ``test_size`` or ``scale`` is not one of the values above.
 
     Examples
     --------
@@ -319,7 +454,32 @@ def iris(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
 
 def wine(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
-    """Wines: 178 samples, 13 inputs, 3 classes. Arguments as in :func:`digits`.
+    """Wines: 178 samples, 13 inputs, 3 classes.
+
+    Parameters
+    ----------
+    one_hot : bool, default=True
+        Targets as one-hot rows (n, 3) float64; else int64 labels (n,).
+    test_size : float in (0, 1), 0 or None, default=0.2
+        Fraction held out for testing, stratified by class. 0 or None: no split.
+    seed : int, default=42
+        ``random_state`` of the split.
+    scale : {"standard", "minmax", None}, default="standard"
+        Per input column, zero mean and unit variance or the range [0, 1], with
+        statistics of the training part only; None keeps the raw values.
+
+    Returns
+    -------
+    Xtr, Xte : ndarray of shape (n_train, 13) and (n_test, 13)
+        The inputs, training part and test part.
+    Ytr, Yte : ndarray
+        The targets: one-hot rows of shape (n, 3), or labels of shape (n,).
+        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+
+    Raises
+    ------
+    ValueError
+        If ``test_size`` or ``scale`` is not one of the values above.
 
     Examples
     --------
@@ -333,7 +493,32 @@ def wine(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
 
 def breast_cancer(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
-    """Tumours: 569 samples, 30 inputs, 2 classes (0 malignant). Arguments as in :func:`digits`.
+    """Tumours: 569 samples, 30 inputs, 2 classes (0 malignant).
+
+    Parameters
+    ----------
+    one_hot : bool, default=True
+        Targets as one-hot rows (n, 2) float64; else int64 labels (n,).
+    test_size : float in (0, 1), 0 or None, default=0.2
+        Fraction held out for testing, stratified by class. 0 or None: no split.
+    seed : int, default=42
+        ``random_state`` of the split.
+    scale : {"standard", "minmax", None}, default="standard"
+        Per input column, zero mean and unit variance or the range [0, 1], with
+        statistics of the training part only; None keeps the raw values.
+
+    Returns
+    -------
+    Xtr, Xte : ndarray of shape (n_train, 30) and (n_test, 30)
+        The inputs, training part and test part.
+    Ytr, Yte : ndarray
+        The targets: one-hot rows of shape (n, 2), or labels of shape (n,).
+        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+
+    Raises
+    ------
+    ValueError
+        If ``test_size`` or ``scale`` is not one of the values above.
 
     Examples
     --------
@@ -349,9 +534,33 @@ def breast_cancer(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 def diabetes(*, test_size=0.2, seed=42, scale="standard"):
     """Diabetes progression, a regression: 442 samples, 10 inputs, Y of shape (n, 1).
 
-    The offline stand-in for the hands-on's California housing. Arguments as in
-    :func:`digits`. Y is scaled like X with the training part's statistics:
-    ``scale="minmax"`` puts the training targets in [0, 1], a sigmoid's range.
+    The offline stand-in for the hands-on's California housing. Y is scaled like
+    X with the training part's statistics: ``scale="minmax"`` puts the training
+    targets in [0, 1], a sigmoid's range.
+
+    Parameters
+    ----------
+    test_size : float in (0, 1), 0 or None, default=0.2
+        Fraction held out for testing. 0 or None: no split.
+    seed : int, default=42
+        ``random_state`` of the split.
+    scale : {"standard", "minmax", None}, default="standard"
+        Per input column, zero mean and unit variance or the range [0, 1], with
+        statistics of the training part only; None keeps the raw values.
+        The same scaling is applied to Y.
+
+    Returns
+    -------
+    Xtr, Xte : ndarray of shape (n_train, 10) and (n_test, 10)
+        The inputs, training part and test part.
+    Ytr, Yte : ndarray
+        The targets: shape (n, 1), scaled like X.
+        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+
+    Raises
+    ------
+    ValueError
+        If ``test_size`` or ``scale`` is not one of the values above.
 
     Examples
     --------
@@ -374,8 +583,35 @@ def _make(func, make, n_samples, noise, seed, **kwargs):
 def moons(*, n_samples=200, noise=0.1, one_hot=True, test_size=0.2, seed=42, scale="standard"):
     """Two interleaving half circles: 2 inputs, 2 classes, made by scikit-learn.
 
-    ``noise`` is the std of the Gaussian noise on the points; ``seed`` seeds the
-    points and the split. Other arguments as in :func:`digits`.
+    Parameters
+    ----------
+    n_samples : int, default=200
+        Number of points, half of each class.
+    noise : float, default=0.1
+        Standard deviation of the Gaussian noise added to the points.
+    one_hot : bool, default=True
+        Targets as one-hot rows (n, 2) float64; else int64 labels (n,).
+    test_size : float in (0, 1), 0 or None, default=0.2
+        Fraction held out for testing, stratified by class. 0 or None: no split.
+    seed : int, default=42
+        ``random_state`` of the split, and of the points.
+    scale : {"standard", "minmax", None}, default="standard"
+        Per input column, zero mean and unit variance or the range [0, 1], with
+        statistics of the training part only; None keeps the raw values.
+
+    Returns
+    -------
+    Xtr, Xte : ndarray of shape (n_train, 2) and (n_test, 2)
+        The inputs, training part and test part.
+    Ytr, Yte : ndarray
+        The targets: one-hot rows of shape (n, 2), or labels of shape (n,).
+        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+
+    Raises
+    ------
+    ValueError
+        If ``n_samples`` is not an int >= 2, ``noise`` not a number >= 0, or
+        ``test_size`` or ``scale`` not one of the values above.
 
     Examples
     --------
@@ -391,9 +627,39 @@ def moons(*, n_samples=200, noise=0.1, one_hot=True, test_size=0.2, seed=42, sca
 
 def circles(*, n_samples=200, noise=0.1, factor=0.5, one_hot=True, test_size=0.2, seed=42,
             scale="standard"):
-    """A circle of radius ``factor`` (class 1) inside one of radius 1 (class 0).
+    """A circle of radius ``factor`` (class 1) inside one of radius 1 (class 0), made by scikit-learn.
 
-    Arguments as in :func:`moons`.
+    Parameters
+    ----------
+    n_samples : int, default=200
+        Number of points, half on each circle.
+    noise : float, default=0.1
+        Standard deviation of the Gaussian noise added to the points.
+    factor : float, default=0.5
+        Radius of the inner circle, in [0, 1) (scikit-learn checks it).
+    one_hot : bool, default=True
+        Targets as one-hot rows (n, 2) float64; else int64 labels (n,).
+    test_size : float in (0, 1), 0 or None, default=0.2
+        Fraction held out for testing, stratified by class. 0 or None: no split.
+    seed : int, default=42
+        ``random_state`` of the split, and of the points.
+    scale : {"standard", "minmax", None}, default="standard"
+        Per input column, zero mean and unit variance or the range [0, 1], with
+        statistics of the training part only; None keeps the raw values.
+
+    Returns
+    -------
+    Xtr, Xte : ndarray of shape (n_train, 2) and (n_test, 2)
+        The inputs, training part and test part.
+    Ytr, Yte : ndarray
+        The targets: one-hot rows of shape (n, 2), or labels of shape (n,).
+        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+
+    Raises
+    ------
+    ValueError
+        If ``n_samples`` is not an int >= 2, ``noise`` not a number >= 0, or
+        ``test_size`` or ``scale`` not one of the values above.
 
     Examples
     --------
@@ -419,10 +685,38 @@ def _unavailable(name, alternative):
 def california_housing(*, n_samples=None, test_size=0.2, seed=42, scale="standard"):
     """California districts' median house value: a regression with 8 inputs (the hands-on).
 
-    Read from scikit-learn's cache only, never downloaded; raises
-    :class:`DatasetUnavailableError` (use :func:`diabetes`) when it is not there.
-    ``n_samples=250`` keeps the first 250 districts, as the hands-on does.
-    Other arguments as in :func:`diabetes`.
+    Read from scikit-learn's cache only, never downloaded. Y is scaled like X,
+    as in :func:`diabetes`.
+
+    Parameters
+    ----------
+    n_samples : int, default=None
+        Keep only the first ``n_samples`` districts (the hands-on keeps 250); None keeps
+        all 20640.
+    test_size : float in (0, 1), 0 or None, default=0.2
+        Fraction held out for testing. 0 or None: no split.
+    seed : int, default=42
+        ``random_state`` of the split.
+    scale : {"standard", "minmax", None}, default="standard"
+        Per input column, zero mean and unit variance or the range [0, 1], with
+        statistics of the training part only; None keeps the raw values.
+        The same scaling is applied to Y.
+
+    Returns
+    -------
+    Xtr, Xte : ndarray of shape (n_train, 8) and (n_test, 8)
+        The inputs, training part and test part.
+    Ytr, Yte : ndarray
+        The targets: shape (n, 1), scaled like X.
+        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        If the data set is not in scikit-learn's cache (use :func:`diabetes`).
+    ValueError
+        If ``n_samples`` is not an int >= 2, or ``test_size`` or ``scale`` not one
+        of the values above.
 
     Examples
     --------
@@ -472,9 +766,24 @@ def _openml_images(name, data_id, one_hot):
 def mnist(*, one_hot=True):
     """MNIST digits from scikit-learn's cache: 28x28 pixels as 784 inputs in [0, 1].
 
-    Returns ``Xtr`` (60000, 784), ``Xte`` (10000, 784), ``Ytr``, ``Yte`` one-hot
-    (n, 10) or int64 labels (n,). Never downloads: raises
-    :class:`DatasetUnavailableError` (use :func:`digits`) when it is not cached.
+    Never downloads; the usual split, the first 60,000 images for training.
+
+    Parameters
+    ----------
+    one_hot : bool, default=True
+        Targets as one-hot rows (n, 10) float64; else int64 labels (n,).
+
+    Returns
+    -------
+    Xtr : ndarray of shape (60000, 784)
+    Xte : ndarray of shape (10000, 784)
+    Ytr, Yte : ndarray of shape (60000, 10) and (10000, 10)
+        Or of shape (60000,) and (10000,) with ``one_hot=False``.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        If the data set is not in scikit-learn's cache (use :func:`digits`).
 
     Examples
     --------
@@ -487,7 +796,26 @@ def mnist(*, one_hot=True):
 
 
 def fashion_mnist(*, one_hot=True):
-    """Fashion-MNIST (10 kinds of clothing), like :func:`mnist`.
+    """Fashion-MNIST from scikit-learn's cache: 10 kinds of clothing, 28x28 pixels in [0, 1].
+
+    Never downloads; the usual split, the first 60,000 images for training.
+
+    Parameters
+    ----------
+    one_hot : bool, default=True
+        Targets as one-hot rows (n, 10) float64; else int64 labels (n,).
+
+    Returns
+    -------
+    Xtr : ndarray of shape (60000, 784)
+    Xte : ndarray of shape (10000, 784)
+    Ytr, Yte : ndarray of shape (60000, 10) and (10000, 10)
+        Or of shape (60000,) and (10000,) with ``one_hot=False``.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        If the data set is not in scikit-learn's cache (use :func:`digits`).
 
     Examples
     --------
