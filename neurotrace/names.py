@@ -32,6 +32,11 @@ def input_name(i):
     Returns
     -------
     name : str
+
+    Examples
+    --------
+    >>> input_name(0), input_name(3)
+    ('x0', 'x3')
     """
     return f"x{i}"
 
@@ -49,6 +54,11 @@ def neuron(l, j):
     Returns
     -------
     name : str
+
+    Examples
+    --------
+    >>> neuron(0, 0), neuron(1, 2)
+    ('L1.N0', 'L2.N2')
     """
     return f"L{l + 1}.N{j}"
 
@@ -64,6 +74,11 @@ def layer(l):
     Returns
     -------
     name : str
+
+    Examples
+    --------
+    >>> layer(0)
+    'L1'
     """
     return f"L{l + 1}"
 
@@ -79,6 +94,12 @@ def layer_names(sizes):
     Returns
     -------
     names : list of str
+        One name per layer of neurons (the inputs are not a layer).
+
+    Examples
+    --------
+    >>> layer_names([2, 3, 1])
+    ['L1', 'L2']
     """
     return [layer(l) for l in range(len(sizes) - 1)]
 
@@ -94,6 +115,12 @@ def neuron_names(sizes):
     Returns
     -------
     names : list of list of str
+        ``names[l][j]`` is neuron ``j`` of the layer with 0-based index ``l``.
+
+    Examples
+    --------
+    >>> neuron_names([2, 3, 1])
+    [['L1.N0', 'L1.N1', 'L1.N2'], ['L2.N0']]
     """
     return [[neuron(l, j) for j in range(n)] for l, n in enumerate(sizes[1:])]
 
@@ -112,6 +139,13 @@ def predecessors(sizes, l):
     -------
     names : list of str
         ``["x0", "x1", ...]`` for ``l = 0``, else the neurons of layer ``l - 1``.
+
+    Examples
+    --------
+    >>> predecessors([2, 3, 1], 0)
+    ['x0', 'x1']
+    >>> predecessors([2, 3, 1], 1)
+    ['L1.N0', 'L1.N1', 'L1.N2']
     """
     if l == 0:
         return [input_name(i) for i in range(sizes[0])]
@@ -141,6 +175,15 @@ def parse_neuron(name, sizes):
     ------
     KeyError
         When ``name`` is not a neuron of that network; the message lists the neurons.
+
+    Examples
+    --------
+    >>> parse_neuron("L2.N0", [2, 3, 1])
+    (1, 0)
+    >>> parse_neuron("L2.N3", [2, 3, 1])
+    Traceback (most recent call last):
+    ...
+    KeyError: "No neuron 'L2.N3' in this network: L1 has N0..N2, L2 has N0..N0."
     """
     try:
         layer_part, neuron_part = name.split(".")
@@ -167,11 +210,21 @@ def parse_layer(name, n_layers):
     Returns
     -------
     l : int
+        0-based layer index.
 
     Raises
     ------
     KeyError
         When ``name`` is not a layer of that network.
+
+    Examples
+    --------
+    >>> parse_layer("L2", 2)
+    1
+    >>> parse_layer("L3", 2)
+    Traceback (most recent call last):
+    ...
+    KeyError: "No layer 'L3': this network has layers L1..L2."
     """
     try:
         if name[0] != "L":
