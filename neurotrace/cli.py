@@ -31,7 +31,24 @@ def _parser():
 
 
 def main(argv=None):
-    """Run the command line; return the exit status (0 on success, 2 on a usage problem).
+    """The ``neurotrace`` command: parse ``argv``, run the command, return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments after the program name, e.g. ``["demo", "--out", "pictures"]``;
+        None reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        0 when the command ran; 2 when no command was given (the help is printed).
+
+    Raises
+    ------
+    SystemExit
+        From argparse, with status 2, on an unknown command or option or an
+        ``--epochs`` below 1 (the usage is printed first); with status 0 after ``--help``.
 
     Examples
     --------

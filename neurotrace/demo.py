@@ -24,7 +24,26 @@ NEURON, WEIGHT = "L1.N0", "w0"
 def train_xor(epochs=DEFAULT_EPOCHS, seed=SEED):
     """The hands-on's XOR network trained as the hands-on does, with its first and last epoch traced.
 
-    Returns ``(network, history, trace, (X, Y))``.
+    A 2-2-1 sigmoid :class:`~neurotrace.NeuralNetwork` (uniform(-1, 1) initial weights),
+    SGD with lr 0.5, the ``sse`` loss, one sample per step, no shuffling.
+
+    Parameters
+    ----------
+    epochs : int, default=5000
+        Passes over the four rows of XOR.
+    seed : int, default=2
+        Seeds the initial weights (2 converges; some seeds get stuck at 0.5).
+
+    Returns
+    -------
+    network : NeuralNetwork
+        The trained network.
+    history : History
+        What :func:`~neurotrace.fit` returned: the loss after every epoch.
+    trace : Trace
+        The recorded steps: ``0 .. 3`` and the last four.
+    data : tuple of ndarray
+        ``(X, Y)`` of shapes (4, 2) and (4, 1): XOR's truth table.
 
     Examples
     --------
@@ -44,7 +63,12 @@ def train_xor(epochs=DEFAULT_EPOCHS, seed=SEED):
 
 
 def run(out="demo_output", epochs=None, seed=SEED, print=print):
-    """Train, trace, draw; return ``{"files": [...], "predictions": ..., ...}``.
+    """Train and trace the XOR network, write its pictures to ``out``, print a report.
+
+    Writes the network graph at the first and the last step and one hidden
+    neuron's graph (SVG and PNG when Graphviz's ``dot`` is installed, else only
+    their DOT source), the loss curve and the decision boundary (PNG), and the
+    chain rule for one weight (text and Markdown).
 
     Parameters
     ----------
@@ -56,6 +80,19 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
         Seeds the uniform(-1, 1) initial weights.
     print : callable, default=print
         Where the report goes (``lambda *a: None`` for silence).
+
+    Returns
+    -------
+    result : dict
+        ``"files"``: the paths written (list of str); ``"predictions"``: ndarray of
+        shape (4,), the trained network's output for XOR's four rows;
+        ``"total_squared_error"``: float, ``sum (y - a)^2`` over them; ``"epochs"``:
+        int; ``"rendered"``: bool, False when only DOT source could be written.
+
+    Raises
+    ------
+    ValueError
+        If ``epochs`` is not a positive int.
 
     Examples
     --------

@@ -55,11 +55,6 @@ KNOWN_OFFENDERS = {
     "neurotrace._base.NetworkBase.to_vectorized: no Parameters section",
     "neurotrace._base.NetworkBase.to_vectorized: no Returns section",
     "neurotrace._files.NeurotraceFileError: no Examples section",
-    "neurotrace.cli.main: no Parameters section",
-    "neurotrace.cli.main: no Returns section",
-    "neurotrace.demo.run: no Returns section",
-    "neurotrace.demo.train_xor: no Parameters section",
-    "neurotrace.demo.train_xor: no Returns section",
     "neurotrace.estimators.NeuronRegressor: no Parameters section",
     "neurotrace.exercises.Exercise.check: no Parameters section",
     "neurotrace.exercises.Exercise.check: no Returns section",
@@ -157,7 +152,6 @@ KNOWN_OFFENDERS = {
     "neurotrace.viz.graphs.GraphvizWarning: no Examples section",
     "neurotrace.viz.graphs.have_dot: no Examples section",
     "neurotrace.viz.graphs.have_dot: no Returns section",
-    "neurotrace.viz.plots.save_figure: no Examples section",
 }
 
 SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]+)\n-{3,}$", re.MULTILINE)

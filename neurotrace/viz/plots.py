@@ -44,6 +44,15 @@ def save_figure(fig, path, dpi=90):
     -------
     path : str or path-like
         ``path``, for chaining.
+
+    Examples
+    --------
+    >>> import os, tempfile, neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> h = nt.fit(nt.NeuralNetwork([2, 2, 1], seed=0), X, Y, epochs=3, progress=False)
+    >>> path = nt.viz.save_figure(nt.viz.loss_curve(h), os.path.join(tempfile.mkdtemp(), "loss.png"))
+    >>> os.path.getsize(path) > 0
+    True
     """
     fig.savefig(path, dpi=dpi, metadata={"Software": None})
     _pyplot().close(fig)
