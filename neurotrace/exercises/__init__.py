@@ -33,6 +33,25 @@ class Feedback:
 
     ``bool(feedback)`` is True when the answer is right. It prints as one line (or a few)
     and shows as Markdown in Jupyter.
+
+    Parameters
+    ----------
+    exercise_id : str
+        ``"NN.k"``, the exercise answered.
+    correct : bool
+        Whether the answer is right.
+    message : str
+        "right! ..." or what looks wrong, with a hint.
+    answered : bool, default=True
+        False when the answer was still ``...``.
+
+    Examples
+    --------
+    >>> feedback = Feedback("00.1", False, "not yet. Check the sign.")
+    >>> feedback
+    00.1: not yet. Check the sign.
+    >>> bool(feedback), feedback.answered
+    (False, True)
     """
 
     def __init__(self, exercise_id, correct, message, answered=True):
@@ -53,7 +72,24 @@ class Feedback:
 
 
 class Mistake:
-    """A usual wrong answer: ``value(data)`` computes what the mistake gives; ``hint`` names it."""
+    """A usual wrong answer: ``value()`` computes what the mistake gives; ``hint`` names it.
+
+    Parameters
+    ----------
+    value : callable
+        ``value()`` returns the wrong answer the mistake leads to, computed with
+        neurotrace from the exercise's data, like :class:`Exercise`'s ``answer``.
+    hint : str
+        What the learner probably did, shown when an answer matches ``value()``.
+
+    Examples
+    --------
+    >>> forgot_bias = Mistake(lambda: 2.0 * 3.0, "the bias is missing: z = w x + b.")
+    >>> ex = Exercise("99.1", "z for w=2, x=3, b=1?", lambda: 2.0 * 3.0 + 1.0,
+    ...               mistakes=[forgot_bias])
+    >>> ex.check(6.0)
+    99.1: not yet. the bias is missing: z = w x + b.
+    """
 
     def __init__(self, value, hint):
         self.value = value
@@ -78,8 +114,22 @@ class Exercise:
         ``{factor: hint}``: an answer equal to ``factor`` times the right one gets that hint.
     hint : str, optional
         What to try when the answer matches no known mistake.
-    rtol, atol : float
-        How close a number must be to count as right.
+    rtol : float, default=1e-6
+        Relative tolerance: how close a number must be to count as right
+        (``numpy.allclose``).
+    atol : float, default=1e-9
+        Absolute tolerance, as in ``numpy.allclose``.
+
+    Examples
+    --------
+    >>> ex = Exercise("99.1", "What is 2 + 2?", lambda: 4.0,
+    ...               factors={2: "you doubled it."}, hint="add them.")
+    >>> ex.check(4.0)
+    99.1: right! What is 2 + 2?
+    >>> ex.check(8.0)
+    99.1: not yet. you doubled it.
+    >>> ex.check(-4.0)
+    99.1: not yet. right size, wrong sign. add them.
     """
 
     def __init__(self, id, question, answer, *, mistakes=(), factors=None, hint="",
@@ -97,7 +147,22 @@ class Exercise:
         return f"Exercise({self.id!r}: {self.question})"
 
     def check(self, given):
-        """The :class:`Feedback` for the answer ``given``."""
+        """The :class:`Feedback` for the answer ``given``.
+
+        Parameters
+        ----------
+        given : object
+            The learner's answer: a number, an array, a string or a bool; ``...`` when
+            not answered yet.
+
+        Returns
+        -------
+        Feedback
+            Right; or the first that fits of: a known mistake, the right numbers
+            transposed, a factor of ``factors``, the wrong sign, every number off by
+            one common factor; else the exercise's ``hint`` (after the expected shape
+            or type when the answer's is wrong).
+        """
         if given is Ellipsis:
             return Feedback(self.id, False, "not answered yet: replace the ... with your answer.",
                             answered=False)
@@ -186,7 +251,32 @@ def _common_ratio(given, expected):
 
 
 def register(exercise):
-    """Add ``exercise`` to the exercises :func:`check` knows; return it."""
+    """Add ``exercise`` to the exercises :func:`check` knows; return it.
+
+    The modules ``part*.py`` of this package call it for each of their exercises.
+
+    Parameters
+    ----------
+    exercise : Exercise
+        The exercise; its id must be new.
+
+    Returns
+    -------
+    exercise : Exercise
+        The same exercise, so ``register`` can wrap a constructor call.
+
+    Raises
+    ------
+    ValueError
+        If an exercise with this id is registered already.
+
+    Examples
+    --------
+    >>> register(Exercise("00.1", "the same id again", lambda: 0.0))
+    Traceback (most recent call last):
+    ...
+    ValueError: Exercise '00.1' is registered twice.
+    """
     if exercise.id in EXERCISES:
         raise ValueError(f"Exercise {exercise.id!r} is registered twice.")
     EXERCISES[exercise.id] = exercise
@@ -194,7 +284,18 @@ def register(exercise):
 
 
 def exercises():
-    """The ids of every registered exercise, in order."""
+    """The ids of every registered exercise, in order.
+
+    Returns
+    -------
+    ids : list of str
+        ``"NN.k"`` ids, sorted by notebook, then by exercise number.
+
+    Examples
+    --------
+    >>> exercises()[:2]
+    ['00.1', '00.2']
+    """
     return sorted(EXERCISES, key=lambda i: tuple(int(p) for p in i.split(".")))
 
 
@@ -213,6 +314,11 @@ def check(exercise_id, answer):
     -------
     Feedback
         Prints as "right!" or as a hint; ``bool(feedback)`` says whether it is right.
+
+    Raises
+    ------
+    KeyError
+        If there is no exercise ``exercise_id``; the message lists them.
 
     Examples
     --------
