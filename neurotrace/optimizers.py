@@ -2,7 +2,7 @@
 
 An optimizer reads ``network.flat_gradients`` and updates
 ``network.flat_parameters`` in place: one vector holding every weight and bias
-of either backend (see :mod:`neurotrace._network`). Its per-parameter state
+of either backend (see :class:`~neurotrace.NeuralNetwork`). Its per-parameter state
 (``velocity`` for momentum, ``m`` and ``v`` for Adam) is laid out the same way,
 so ``optimizer.state["velocity"]`` can be read neuron by neuron, like the
 parameters themselves.
@@ -39,7 +39,45 @@ def _check_number(value, name, owner, low=None, high=None, low_open=True, high_o
 
 
 class Optimizer:
-    """What every optimizer shares: the learning rate, clipping, and the state vectors."""
+    """What every optimizer shares: the learning rate, clipping, and the state vectors.
+
+    A subclass implements ``_update(params, g)``, the update rule on the flat
+    parameter vector given the (clipped) flat gradient.
+
+    Parameters
+    ----------
+    lr : float > 0
+        The learning rate.
+    clip_value : float > 0, default=None
+        Clip every gradient entry into ``[-clip_value, clip_value]`` before the update.
+    clip_norm : float > 0, default=None
+        Scale the whole gradient vector down to length ``clip_norm`` when it is longer
+        (after ``clip_value``, when both are given).
+
+    Attributes
+    ----------
+    state : dict of str to ndarray of shape (n_parameters,)
+        Per-parameter state vectors, laid out like ``network.flat_parameters``.
+    steps : int
+        Updates made so far.
+    last_clip : dict or None
+        What the last :meth:`clip` did: ``{"kind": "value", "n_clipped": int}`` or
+        ``{"kind": "norm", "norm": float, "scale": float}`` (the norm's when both
+        are set); None without clipping.
+
+    Raises
+    ------
+    ValueError
+        If ``lr``, ``clip_value`` or ``clip_norm`` is not a finite number > 0.
+
+    Examples
+    --------
+    >>> opt = SGD(lr=0.1, clip_value=1.0)
+    >>> opt.clip(np.array([0.5, -3.0, 2.0])).tolist()
+    [0.5, -1.0, 1.0]
+    >>> opt.last_clip
+    {'kind': 'value', 'n_clipped': 2}
+    """
 
     def __init__(self, lr, clip_value=None, clip_norm=None):
         owner = type(self).__name__
@@ -61,7 +99,25 @@ class Optimizer:
         return self.state[name]
 
     def clip(self, grads):
-        """The gradient the update will use (clipped if asked; ``grads`` itself is not changed)."""
+        """The gradient the update will use (clipped if asked; ``grads`` itself is not changed).
+
+        Parameters
+        ----------
+        grads : ndarray of shape (n_parameters,)
+            The flat gradient, ``network.flat_gradients``.
+
+        Returns
+        -------
+        grads : ndarray of shape (n_parameters,)
+            Clipped by value, then by norm, as asked; ``grads`` itself when nothing
+            is asked. :attr:`last_clip` says what was done.
+
+        Examples
+        --------
+        >>> opt = SGD(clip_norm=1.0)
+        >>> opt.clip(np.array([3.0, 4.0])).tolist(), opt.last_clip["norm"]
+        ([0.6000000000000001, 0.8], 5.0)
+        """
         self.last_clip = None
         if self.clip_value is not None:
             clipped = np.clip(grads, -self.clip_value, self.clip_value)
@@ -76,7 +132,22 @@ class Optimizer:
         return grads
 
     def step(self, network):
-        """Update ``network``'s parameters from its gradients (after ``backward``)."""
+        """Update ``network``'s parameters in place from its gradients (after ``backward``).
+
+        A trace recording ``network`` gets the parameters before and after.
+
+        Parameters
+        ----------
+        network : NeuralNetwork or VectorizedNetwork
+            Its ``flat_parameters`` change; its ``flat_gradients`` are read (and
+            not changed, even when clipped).
+
+        Raises
+        ------
+        ValueError
+            If this optimizer already holds state for a network with a different
+            number of parameters (use one optimizer per network).
+        """
         params = network.flat_parameters
         recorder = network.recorder
         if recorder is not None:
@@ -95,15 +166,29 @@ class Optimizer:
 class SGD(Optimizer):
     """Stochastic gradient descent, with optional momentum.
 
-    Without momentum: ``w -= lr * g``. With momentum ``m`` (seeds 000 and 003):
-    ``v = m * v - lr * g; w += v``.
+    Without momentum: ``w -= lr * g``. With momentum ``m`` (as in the week-42
+    exercises and the hands-on): ``v = m * v - lr * g; w += v``, with the
+    velocity ``v`` kept in ``state["velocity"]``.
 
     Parameters
     ----------
-    lr : float, default=0.1
+    lr : float > 0, default=0.1
+        The learning rate.
     momentum : float in [0, 1), default=0.0
-    clip_value, clip_norm : float, optional
+        How much of the last step is kept; 0 is plain gradient descent.
+    clip_value : float > 0, default=None
+        Clip every gradient entry into ``[-clip_value, clip_value]`` before the update.
+    clip_norm : float > 0, default=None
+        Scale the whole gradient vector down to length ``clip_norm`` when it is longer
+        (after ``clip_value``, when both are given).
 
+    Raises
+    ------
+    ValueError
+        If a number is out of its range; the message names the parameter.
+
+    Examples
+    --------
     >>> import neurotrace as nt
     >>> net = nt.NeuralNetwork([1, 1], "identity", seed=0)
     >>> before = net.flat_parameters.copy()
@@ -137,12 +222,41 @@ class Adam(Optimizer):
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
     ``w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)``.
 
+    ``m`` and ``v`` are kept in ``state["m"]`` and ``state["v"]``; ``t`` is :attr:`steps`.
+
     Parameters
     ----------
-    lr : float, default=0.001
+    lr : float > 0, default=0.001
+        The learning rate.
     beta1 : float in [0, 1), default=0.9
+        Decay of the gradient's running mean ``m``.
     beta2 : float in [0, 1), default=0.999
+        Decay of the squared gradient's running mean ``v``.
     eps : float > 0, default=1e-8
+        Added to ``sqrt(v_hat)`` so the step never divides by zero.
+    clip_value : float > 0, default=None
+        Clip every gradient entry into ``[-clip_value, clip_value]`` before the update.
+    clip_norm : float > 0, default=None
+        Scale the whole gradient vector down to length ``clip_norm`` when it is longer
+        (after ``clip_value``, when both are given).
+
+    Raises
+    ------
+    ValueError
+        If a number is out of its range; the message names the parameter.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> net = nt.NeuralNetwork([1, 1], "identity", seed=0)
+    >>> before = net.flat_parameters.copy()
+    >>> _ = net.backprop([[1.0]], [[0.0]], "sse")
+    >>> adam = nt.Adam(lr=0.01)
+    >>> adam.step(net)
+    >>> np.abs(net.flat_parameters - before).round(6).tolist()  # the first step is lr per parameter
+    [0.01, 0.01]
+    >>> sorted(adam.state), adam.steps
+    (['m', 'v'], 1)
     """
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, clip_value=None,
