@@ -25,10 +25,30 @@ __all__ = ["Loss", "get", "NAMES", "mse", "sse", "bce", "cross_entropy"]
 class Loss:
     """A named loss: ``value(a, y) -> float`` and ``gradient(a, y) -> dL/da``.
 
+    Parameters
+    ----------
+    name : str
+        How it is printed and looked up (``"mse"``).
+    value : callable
+        ``value(a, y)``: the loss, a number, for outputs ``a`` and targets ``y`` of one shape.
+    gradient : callable
+        ``gradient(a, y)``: ``dL/da``, an ndarray of ``a``'s shape.
+    formula : str, default=None
+        The loss as text (``"L = mean((a - y)^2)"``); None uses ``name``.
+    value_and_gradient : callable, default=None
+        ``value_and_gradient(a, y) -> (value, dL/da)``, when computing both at once
+        saves work; None calls ``value`` and ``gradient``.
+
+    Examples
+    --------
     >>> square_sum = Loss("(sum a)^2", lambda a, y: np.sum(a) ** 2,
     ...                   lambda a, y: 2 * np.sum(a) * np.ones_like(a))
     >>> square_sum.value(np.array([1.0, 2.0]), None)
     9.0
+    >>> square_sum.gradient(np.array([1.0, 2.0]), None).tolist()
+    [6.0, 6.0]
+    >>> mse.value(np.array([1.0, 3.0]), np.array([0.0, 0.0])), mse.formula
+    (5.0, 'L = mean((a - y)^2)')
     """
 
     def __init__(self, name, value, gradient, formula=None, value_and_gradient=None):
@@ -39,13 +59,74 @@ class Loss:
         self.formula = formula or name
 
     def value(self, a, y):
+        """The loss of outputs ``a`` against targets ``y``.
+
+        Parameters
+        ----------
+        a : ndarray of shape (n_outputs,) or (n_samples, n_outputs)
+            The network's outputs.
+        y : ndarray of the same shape as ``a``
+            The targets.
+
+        Returns
+        -------
+        L : float
+
+        Raises
+        ------
+        ValueError
+            For ``bce``, if an output is not strictly between 0 and 1; for
+            ``cross_entropy``, if an output it takes the log of (``y != 0``) is 0 or below.
+        """
         return float(self._value(a, y))
 
     def gradient(self, a, y):
+        """``dL/da``: how the loss changes with each output (the batch's ``1/n`` included).
+
+        Parameters
+        ----------
+        a : ndarray of shape (n_outputs,) or (n_samples, n_outputs)
+            The network's outputs.
+        y : ndarray of the same shape as ``a``
+            The targets.
+
+        Returns
+        -------
+        dL_da : ndarray of the same shape as ``a``
+
+        Raises
+        ------
+        ValueError
+            For ``bce``, if an output is not strictly between 0 and 1; for
+            ``cross_entropy``, if an output is 0 or below.
+
+        Examples
+        --------
+        >>> sse.gradient(np.array([0.8]), np.array([1.0])).round(6).tolist()  # a - y
+        [-0.2]
+        """
         return self._gradient(a, y)
 
     def value_and_gradient(self, a, y):
-        """Both at once (built-in losses share the work: ``a - y`` is computed once)."""
+        """Both at once (built-in losses share the work: ``a - y`` is computed once).
+
+        Parameters
+        ----------
+        a : ndarray of shape (n_outputs,) or (n_samples, n_outputs)
+            The network's outputs.
+        y : ndarray of the same shape as ``a``
+            The targets.
+
+        Returns
+        -------
+        L : float
+        dL_da : ndarray of the same shape as ``a``
+
+        Examples
+        --------
+        >>> mse.value_and_gradient(np.array([1.0, 3.0]), np.array([0.0, 0.0]))
+        (5.0, array([1., 3.]))
+        """
         if self._both is None:
             return self.value(a, y), self.gradient(a, y)
         value, gradient = self._both(a, y)
@@ -158,8 +239,31 @@ def sigmoid_bce(Z, y):
 def get(loss):
     """The loss called ``loss``, or ``loss`` itself if it has ``value`` and ``gradient``.
 
+    Parameters
+    ----------
+    loss : str or object
+        A name from :data:`NAMES`, or any object with ``value(a, y)`` and
+        ``gradient(a, y)`` methods (a :class:`Loss`, for one), returned as is.
+
+    Returns
+    -------
+    Loss or object
+
+    Raises
+    ------
+    ValueError
+        If ``loss`` is neither a known name nor such an object.
+
+    Examples
+    --------
     >>> get("mse").name
     'mse'
+    >>> get(sse) is sse
+    True
+    >>> get("mae")
+    Traceback (most recent call last):
+    ...
+    ValueError: The 'loss' parameter must be one of ['bce', 'cross_entropy', 'mse', 'sse'] or ...
     """
     if isinstance(loss, str):
         if loss in _LOSSES:
