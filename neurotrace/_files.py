@@ -11,7 +11,23 @@ __all__ = ["NeurotraceFileError", "atomic_write"]
 
 
 class NeurotraceFileError(ValueError):
-    """A file neurotrace cannot save or load; the message names the file and the problem."""
+    """A file neurotrace cannot save or load; the message names the file and the problem.
+
+    Raised by :func:`neurotrace.save` and :func:`neurotrace.load` for networks and
+    traces alike. A ``ValueError``; a file that does not exist is a
+    ``FileNotFoundError`` instead.
+
+    Examples
+    --------
+    >>> import os, tempfile, neurotrace as nt
+    >>> path = os.path.join(tempfile.mkdtemp(), "notes.json")
+    >>> with open(path, "w") as f:
+    ...     _ = f.write("{}")
+    >>> nt.load(path)
+    Traceback (most recent call last):
+    ...
+    neurotrace._files.NeurotraceFileError: '...notes.json': the key 'arrays' ... is missing.
+    """
 
 
 def atomic_write(path, write, binary=True):

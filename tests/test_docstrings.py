@@ -54,7 +54,6 @@ KNOWN_OFFENDERS = {
     "neurotrace._base.NetworkBase.to_neurons: no Returns section",
     "neurotrace._base.NetworkBase.to_vectorized: no Parameters section",
     "neurotrace._base.NetworkBase.to_vectorized: no Returns section",
-    "neurotrace._files.NeurotraceFileError: no Examples section",
     "neurotrace.estimators.NeuronRegressor: no Parameters section",
     "neurotrace.explain.Explanation: no Examples section",
     "neurotrace.explain.Explanation: no Parameters section",
@@ -111,12 +110,6 @@ KNOWN_OFFENDERS = {
     "neurotrace.vectorized.VectorizedNetwork.from_weights: no Parameters section",
     "neurotrace.vectorized.VectorizedNetwork.from_weights: no Returns section",
     "neurotrace.vectorized.VectorizedNetwork: no Parameters section",
-    "neurotrace.viz.graphs.Digraph: no Examples section",
-    "neurotrace.viz.graphs.GraphvizNotFound: no Examples section",
-    "neurotrace.viz.graphs.GraphvizNotFound: no Parameters section",
-    "neurotrace.viz.graphs.GraphvizWarning: no Examples section",
-    "neurotrace.viz.graphs.have_dot: no Examples section",
-    "neurotrace.viz.graphs.have_dot: no Returns section",
 }
 
 SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]+)\n-{3,}$", re.MULTILINE)

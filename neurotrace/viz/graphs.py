@@ -29,14 +29,47 @@ FONT = "Helvetica"
 
 
 class GraphvizNotFound(graphviz.ExecutableNotFound):
-    """The ``dot`` program is missing; the message says where the DOT source was saved."""
+    """The ``dot`` program is missing; the message says where the DOT source was saved.
+
+    Raised by :func:`render` (with ``missing="raise"``), after it wrote the DOT
+    source; a :class:`graphviz.ExecutableNotFound`, so code that catches graphviz's
+    own error catches it too.
+
+    Parameters
+    ----------
+    message : str
+        Where the DOT source is, how to install Graphviz, the ``dot`` command to run then.
+
+    Examples
+    --------
+    >>> import os, tempfile, neurotrace as nt
+    >>> g = nt.viz.network_graph(nt.NeuralNetwork([2, 1], seed=0))
+    >>> path = os.path.join(tempfile.mkdtemp(), "net")
+    >>> try:
+    ...     files = nt.viz.render(g, path)
+    ... except nt.viz.GraphvizNotFound:   # no Graphviz here: the DOT source was still saved
+    ...     files = [path + ".dot"]
+    >>> os.path.exists(path + ".dot")
+    True
+    """
 
     def __init__(self, message):
         RuntimeError.__init__(self, message)
 
 
 class GraphvizWarning(UserWarning):
-    """Only the DOT source was written because ``dot`` is missing (``render(missing="warn")``)."""
+    """Only the DOT source was written because ``dot`` is missing (``render(missing="warn")``).
+
+    Examples
+    --------
+    >>> import os, tempfile, warnings, neurotrace as nt
+    >>> g = nt.viz.network_graph(nt.NeuralNetwork([2, 1], seed=0))
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", nt.viz.GraphvizWarning)
+    ...     files = nt.viz.render(g, os.path.join(tempfile.mkdtemp(), "net"), missing="warn")
+    >>> files[0].name
+    'net.dot'
+    """
 
 
 class Digraph(graphviz.Digraph):
@@ -44,7 +77,16 @@ class Digraph(graphviz.Digraph):
 
     With Graphviz installed it displays inline as SVG, like any Digraph; without
     it Jupyter shows the DOT source and how to install Graphviz instead of a
-    traceback.
+    traceback. :func:`neuron_graph` and :func:`network_graph` return one.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> g = nt.viz.network_graph(nt.NeuralNetwork([2, 1], seed=0))
+    >>> isinstance(g, nt.viz.Digraph)
+    True
+    >>> print(g.source.splitlines()[1])
+    digraph network {
     """
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
@@ -665,6 +707,17 @@ def render(graph, path, format="svg", missing="raise"):
 
 
 def have_dot():
-    """True when Graphviz's ``dot`` program can be run (so graphs can be drawn)."""
+    """Whether Graphviz's ``dot`` program is on the ``PATH`` (so graphs can be drawn).
+
+    Returns
+    -------
+    bool
+        True when ``dot`` is found; without it :func:`render` writes only the DOT source.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> formats = ["svg", "png"] if nt.viz.have_dot() else []
+    """
     import shutil
     return shutil.which("dot", path=os.environ.get("PATH")) is not None
