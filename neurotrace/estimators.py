@@ -272,8 +272,39 @@ class NeuronRegressor(RegressorMixin, _NetworkEstimator):
     """A neurotrace network as a scikit-learn regressor.
 
     The network is ``[n_features, *hidden_layer_sizes, n_targets]`` with an
-    ``identity`` output layer. Parameters as in :class:`NeuronClassifier`, except
-    ``loss`` : {"mse", "sse"}, default=None (``"mse"``).
+    ``identity`` output layer.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(16,)
+        Neurons per hidden layer; ``()`` for none (linear regression).
+    activation : str, default="relu"
+        The hidden layers' activation: ``identity``, ``sigmoid``, ``tanh``, ``relu``
+        or ``leaky_relu``.
+    loss : {"mse", "sse"}, default=None
+        ``None`` means ``"mse"``.
+    optimizer : {"adam", "sgd"}, default="adam"
+    learning_rate : float, default=None
+        ``None`` means 0.01 for Adam and 0.1 for SGD.
+    momentum : float in [0, 1), default=0.0
+        SGD's momentum (``v = m v - lr g; w += v``); ignored by Adam.
+    batch_size : int or None, default=32
+        Samples per step (at most ``n_samples``); ``None`` is full batch and ``1``
+        one sample per step.
+    epochs : int, default=200
+        Passes over the training data.
+    backend : {"vectorized", "neurons"}, default="vectorized"
+        One matrix per layer, or one object per neuron; both compute the same
+        numbers (to 1e-12).
+    init : str, default="xavier"
+        ``uniform``, ``normal``, ``xavier``, ``he`` or ``lecun``.
+    shuffle : bool, default=True
+        Shuffle the samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights and the shuffling.
+    trace : bool or dict, default=False
+        Record training with :func:`neurotrace.trace` into ``trace_``; a dict is
+        passed to it as keyword arguments (e.g. ``{"steps": range(4)}``).
 
     Attributes
     ----------

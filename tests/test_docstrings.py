@@ -54,7 +54,6 @@ KNOWN_OFFENDERS = {
     "neurotrace._base.NetworkBase.to_neurons: no Returns section",
     "neurotrace._base.NetworkBase.to_vectorized: no Parameters section",
     "neurotrace._base.NetworkBase.to_vectorized: no Returns section",
-    "neurotrace.estimators.NeuronRegressor: no Parameters section",
     "neurotrace.explain.Explanation: no Examples section",
     "neurotrace.explain.Explanation: no Parameters section",
     "neurotrace.explain.explain: no Examples section",
