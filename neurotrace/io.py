@@ -86,6 +86,15 @@ def save(network, path, optimizer=None):
         The optimizer training ``network``; saved so that training can continue
         exactly where it stopped (``load(path, with_optimizer=True)``).
 
+    Raises
+    ------
+    NeurotraceFileError
+        For a network: if ``path`` does not end in ``.npz`` or ``.json``, a layer's
+        activation could not be loaded again, a parameter is NaN or inf, or the
+        optimizer cannot be saved with it; if ``network`` is not a NeuralNetwork,
+        VectorizedNetwork or Trace; if an optimizer is given with a trace. The file
+        is not written then.
+
     Examples
     --------
     >>> import os, tempfile, neurotrace as nt

@@ -76,6 +76,7 @@ def to_torch(network, *, output="logits"):
     Parameters
     ----------
     network : NeuralNetwork or VectorizedNetwork
+        The network to copy (either backend, any dtype; the copy is float64).
     output : {"logits", "probabilities"}, default="logits"
         Only for a softmax output layer: ``"logits"`` leaves the softmax out, for
         ``nn.CrossEntropyLoss``; ``"probabilities"`` ends in ``nn.Softmax(dim=-1)``.
@@ -87,6 +88,15 @@ def to_torch(network, *, output="logits"):
         ``(n_neurons, n_inputs)``, ``bias`` = ``b`` of shape ``(n_neurons,)``), each
         followed by its activation module (none for ``identity``). The parameters are
         copies: training one does not change the other.
+
+    Raises
+    ------
+    ImportError
+        If PyTorch is not installed; the message says how to install a CPU build.
+    TypeError
+        If ``network`` is not a NeuralNetwork or VectorizedNetwork.
+    ValueError
+        If ``output`` is not one of the two, or a layer's activation has no PyTorch module.
 
     Examples
     --------
@@ -157,6 +167,7 @@ def from_torch(module, *, output_activation=None, backend="neurons"):
     Parameters
     ----------
     module : torch.nn.Sequential
+        ``Linear`` layers and activations, as above.
     output_activation : str, optional
         The output layer's activation when the model ends in raw outputs, e.g.
         ``"softmax"`` for a classifier that ends in logits (for ``nn.CrossEntropyLoss``).
@@ -168,6 +179,17 @@ def from_torch(module, *, output_activation=None, backend="neurons"):
     network : NeuralNetwork or VectorizedNetwork
         float64; layer ``l``'s ``weights`` of shape ``(n_inputs, n_neurons)`` are the
         ``Linear``'s ``weight.T``.
+
+    Raises
+    ------
+    ImportError
+        If PyTorch is not installed.
+    TypeError
+        If ``module`` is not a ``torch.nn.Sequential``.
+    ValueError
+        If a module cannot be represented (the message names the first), there is
+        no ``Linear`` layer, ``output_activation`` is given for a model that already
+        ends in an activation, or ``backend`` is not one of the two.
 
     Examples
     --------
@@ -235,6 +257,7 @@ def torch_loss(loss):
     Parameters
     ----------
     loss : {"mse", "sse", "bce", "cross_entropy"}
+        The name of a built-in loss (:data:`neurotrace.losses.NAMES`).
 
     Returns
     -------
@@ -242,6 +265,13 @@ def torch_loss(loss):
         ``loss_fn(output, target)`` with ``output`` and ``target`` tensors of shape
         ``(n_samples, n_outputs)``; for ``"cross_entropy"`` the output is the logits
         (the model of ``to_torch(net)``) and the target one-hot rows or probabilities.
+
+    Raises
+    ------
+    ImportError
+        If PyTorch is not installed.
+    ValueError
+        If ``loss`` is not one of the four names.
 
     Examples
     --------
