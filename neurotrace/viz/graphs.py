@@ -483,6 +483,16 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
     graphviz.Digraph
         Not rendered; see :func:`render`.
 
+    Raises
+    ------
+    ValueError
+        If ``show`` is not one of the three, ``max_edges`` is not a positive int, a
+        ``step`` is given with a network, or ``sample`` is not a sample of the batch.
+    TypeError
+        If ``source`` is neither a Trace nor a network.
+    KeyError
+        If ``step`` was not recorded by the trace.
+
     Examples
     --------
     >>> import neurotrace as nt
@@ -670,6 +680,14 @@ def render(graph, path, format="svg", missing="raise"):
     -------
     list of Path
         The files written, the ``.dot`` file first.
+
+    Raises
+    ------
+    GraphvizNotFound
+        With ``missing="raise"``, when ``dot`` is not installed (after the DOT source
+        was written).
+    ValueError
+        If ``missing`` is not ``"raise"`` or ``"warn"``.
 
     Examples
     --------

@@ -105,6 +105,11 @@ def loss_curve(source, ax=None, log=None, ylabel="loss"):
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    ValueError
+        If a History or dict holds no loss values.
+
     Examples
     --------
     >>> import neurotrace as nt
@@ -163,6 +168,11 @@ def gradient_norms(t, ax=None, window=None):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the trace recorded no steps.
 
     Examples
     --------
@@ -234,6 +244,14 @@ def weight_trajectories(t, names=None, ax=None, max_lines=30):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the trace recorded no steps.
+    KeyError
+        If a name is not a layer of the network, or the trace did not record the
+        weights (``weights_after`` / ``weights_before``) of a neuron asked for.
 
     Examples
     --------
@@ -319,6 +337,11 @@ def decision_boundary(network, X, y, ax=None, resolution=200, padding=0.5):
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    ValueError
+        If ``X`` is not of shape (n_samples, 2) or the network does not have 2 inputs.
+
     Examples
     --------
     >>> import neurotrace as nt
@@ -391,6 +414,11 @@ def surface_comparison(network, true_function=None, X_train=None, Y_train=None, 
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    ValueError
+        If the network does not have 2 inputs and 1 output.
+
     Examples
     --------
     >>> import neurotrace as nt
@@ -452,6 +480,13 @@ def activations_plot(t, layer, ax=None, quantity="a"):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``quantity`` is not one of the five, or the trace recorded no steps.
+    KeyError
+        If ``layer`` is not a layer of the network, or ``quantity`` was not recorded.
 
     Examples
     --------
@@ -520,6 +555,11 @@ def loss_slice(network, X, Y, name, parameter, loss="mse", span=2.0, ax=None, n=
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    KeyError
+        If ``name`` has no parameter ``parameter``; the message lists the parameters.
 
     Examples
     --------
