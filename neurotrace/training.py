@@ -14,13 +14,50 @@ METRICS = ["accuracy"]
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss or a gradient became NaN or inf; the network is left at its last good state."""
+    """The loss or a gradient became NaN or inf; the network is left at its last good state.
+
+    Raised by :func:`fit` before the failing step's update; the message names the
+    epoch and step and suggests a smaller learning rate or clipping.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> net = nt.NeuralNetwork([1, 1], "identity", seed=0)
+    >>> nt.fit(net, [[1.0], [2.0]], [[1.0], [2.0]], optimizer=nt.SGD(lr=100.0), epochs=500,
+    ...        progress=False)
+    Traceback (most recent call last):
+    ...
+    neurotrace.training.TrainingDiverged: Training diverged at epoch 55, step 0: the loss became ...
+    >>> bool(np.isfinite(net.flat_parameters).all())
+    True
+    """
 
 
 class History:
     """What ``fit`` measured, one value per epoch: ``loss`` (and ``val_loss``, ``accuracy``, ...).
 
     ``loss`` is the loss on the whole training set at the end of each epoch.
+    ``history["loss"]`` is ``history.loss``.
+
+    Attributes
+    ----------
+    epochs : list of int
+        The epochs run, from 0.
+    loss, val_loss : list of float
+        The loss on the training set and on ``validation_data`` after each epoch.
+    accuracy, val_accuracy : list of float
+        The same for :func:`accuracy`, with ``metrics=["accuracy"]``.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> history = nt.fit(nt.NeuralNetwork([2, 2, 1], seed=0), X, Y, epochs=2,
+    ...                  metrics=["accuracy"], progress=False)
+    >>> history
+    History(2 epochs, last: loss=0.2831, accuracy=0.5)
+    >>> len(history["loss"]), history.val_loss
+    (2, [])
     """
 
     def __init__(self):
@@ -31,7 +68,13 @@ class History:
         self.val_accuracy = []
 
     def as_dict(self):
-        """Only the series that were measured."""
+        """Only the series that were measured.
+
+        Returns
+        -------
+        series : dict of str to list
+            ``{"epochs": [...], "loss": [...], ...}`` without the empty series.
+        """
         return {k: v for k, v in vars(self).items() if v}
 
     def __getitem__(self, name):
@@ -48,6 +91,22 @@ def accuracy(outputs, Y):
     One output: ``a > 0.5`` against ``y > 0.5``. Several outputs (one-hot):
     ``argmax(a)`` against ``argmax(y)``.
 
+    Parameters
+    ----------
+    outputs : array-like of shape (n_samples, n_outputs) or (n_outputs,)
+        The network's outputs (probabilities or scores).
+    Y : array-like of the same shape
+        The targets: 0/1 for one output, one-hot rows for several.
+
+    Returns
+    -------
+    accuracy : float
+        In [0, 1].
+
+    Examples
+    --------
+    >>> accuracy(np.array([[0.7], [0.2]]), np.array([[1], [1]]))
+    0.5
     >>> accuracy(np.array([[0.9, 0.1], [0.2, 0.8]]), np.array([[1, 0], [1, 0]]))
     0.5
     """
@@ -75,28 +134,44 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
     Parameters
     ----------
     network : NeuralNetwork or VectorizedNetwork
+        Trained in place.
     X : ndarray of shape (n_samples, n_inputs)
+        The training inputs.
     Y : ndarray of shape (n_samples, n_outputs)
+        The training targets.
     loss : str or Loss, default="mse"
+        A name from :data:`neurotrace.losses.NAMES` or a loss of your own.
     optimizer : Optimizer, default=SGD(lr=0.1)
+        Updates the parameters after every batch; its state carries over between calls.
     epochs : int, default=1
+        Passes over the training data (0 trains nothing).
     batch_size : int or None, default=32
         ``1`` is per-sample SGD as in the hands-on (each step sees one sample, 1-D);
         ``None`` is full batch.
     shuffle : bool, default=True
         Shuffle the samples every epoch, with ``numpy.random.default_rng(seed)``.
     seed : int, optional
+        Seed of the shuffling.
     validation_data : (X_val, Y_val), optional
+        Also measure the loss (``val_loss``) on this data after each epoch.
     metrics : list of str, optional
         ``["accuracy"]`` adds ``accuracy`` (and ``val_accuracy``) per epoch.
     progress : bool, default=True
         A tqdm progress bar, shown on runs of 2000 steps or more.
+
+    Returns
+    -------
+    History
+        The loss (and metrics) on the whole training set after each epoch.
 
     Raises
     ------
     TrainingDiverged
         When the loss or a gradient becomes NaN or inf. The network is left as it
         was before the failing step.
+    ValueError
+        If the data's shapes do not fit the network, or ``batch_size``, ``epochs``
+        or ``metrics`` is not valid.
 
     Examples
     --------
