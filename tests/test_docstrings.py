@@ -10,8 +10,9 @@ What is checked, for each item (``inspect.getdoc``, so an override without a
 docstring inherits its base's):
 
 - it has a docstring;
-- if it takes parameters, a ``Parameters`` section names every one of them (a
-  class documents its constructor's parameters in the class docstring);
+- if it takes parameters, a ``Parameters`` section names every one of them, and
+  no parameter it does not take (a class documents its constructor's parameters
+  in the class docstring);
 - if it returns a value, a ``Returns`` section (``Yields`` for a generator or a
   context manager); properties say what they are in their summary instead;
 - public functions and classes have an ``Examples`` section (the examples run as
@@ -238,6 +239,10 @@ def problems(kind, obj):
             missing = [n for n in names if n not in listed]
             if missing:
                 found.append(f"Parameters does not list {', '.join(missing)}")
+    if "Parameters" in parts:
+        stale = sorted(documented(parts["Parameters"]) - set(names))
+        if stale:
+            found.append(f"Parameters lists {', '.join(stale)}, which it does not take")
     if kind in ("function", "method"):
         returns, yields = returns_and_yields(obj)
         if yields and "Yields" not in parts:
@@ -306,6 +311,27 @@ def test_the_checker_catches_what_is_missing():
     assert problems("function", bare) == ["no docstring"]
     assert problems("function", partial) == ["Parameters does not list lr", "no Returns section"]
     assert problems("function", complete) == []
+
+    def stale(x):
+        """The identity.
+
+        Parameters
+        ----------
+        x : float
+        lr : float, default=0.1
+
+        Returns
+        -------
+        x : float
+
+        Examples
+        --------
+        >>> stale(1.0)
+        1.0
+        """
+        return x
+
+    assert problems("function", stale) == ["Parameters lists lr, which it does not take"]
 
 
 def test_every_public_item_is_documented():
