@@ -15,7 +15,25 @@ __all__ = ["explain", "Explanation"]
 
 
 class Explanation(str):
-    """The explanation as text; ``.value`` is the gradient it arrives at (a float)."""
+    """The explanation as text; ``.value`` is the gradient it arrives at (a float).
+
+    A ``str``, so it prints and compares like one; Jupyter shows it as Markdown.
+
+    Parameters
+    ----------
+    text : str
+        The explanation.
+    value : float
+        The gradient the explanation arrives at.
+
+    Examples
+    --------
+    >>> e = Explanation("dL/db = 0.5", 0.5)
+    >>> print(e)
+    dL/db = 0.5
+    >>> e.value
+    0.5
+    """
 
     def __new__(cls, text, value):
         self = super().__new__(cls, text)
@@ -38,10 +56,62 @@ _SYMBOLS = {
 
 
 def explain(trace, name, parameter, step, sample=None, format="text", digits=4):
-    """Chain rule for ``parameter`` (``"w0"``, ``"w1"``, ..., or ``"b"``) of neuron ``name``.
+    """The chain rule for one weight or bias of one neuron, with the numbers a trace recorded.
 
-    Returns an :class:`Explanation` (a ``str`` with ``.value``, the gradient
-    that was used at that step).
+    The first line is the rule in symbols, the next the recorded factors and their
+    product (per sample for a batch, up to four, then the sum), the last where
+    ``dL/da`` (or ``dL/dz``) came from: the loss, or the successors' ``delta * w``.
+    :meth:`Trace.explain <neurotrace.Trace.explain>` is the same with the first
+    recorded step as the default.
+
+    Parameters
+    ----------
+    trace : Trace
+        A trace that recorded ``x``, ``delta`` and the gradients at ``step``.
+    name : str
+        The neuron, e.g. ``"L1.N0"``.
+    parameter : str
+        ``"w0"``, ``"w1"``, ... (the weight on input ``i``) or ``"b"``, the bias.
+    step : int
+        A recorded step.
+    sample : int, optional
+        For a batch step, explain only this sample's share of the gradient.
+    format : {"text", "markdown", "latex"}, default="text"
+        Plain text with ``dL/dw``, Markdown with ``∂L/∂w`` and subscripts, or LaTeX
+        (each equation wrapped in ``$$``).
+    digits : int, default=4
+        Significant digits of the numbers.
+
+    Returns
+    -------
+    Explanation
+        The text; its ``.value`` is the gradient used at that step (the sum over
+        the batch), or with ``sample`` that sample's share.
+
+    Raises
+    ------
+    KeyError
+        If ``step`` was not recorded, ``name`` is not a recorded neuron,
+        ``parameter`` is not one of its weights or its bias, or a quantity the
+        explanation needs was not recorded.
+    ValueError
+        If ``format`` is not one of the three, or ``sample`` is given for a step
+        of one sample.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     _ = net.backprop(X[1], Y[1])          # one sample: x = [0, 1], y = 1
+    >>> e = explain(t, "L1.N0", "w1", step=0)
+    >>> print(e)
+    dL/dw1 = dL/da · da/dz · dz/dw1
+    = (-0.1585) · (0.1851) · (1) = -0.02933
+    dL/da = Σ over successors = δL2.N0 · w0[L2.N0] = (-0.1789) · (0.8861) = -0.1585
+    >>> bool(np.isclose(e.value, t[0].backward["L1.N0"]["grad_weights"][1]))
+    True
     """
     if format not in _SYMBOLS:
         raise ValueError(f"The 'format' parameter of explain must be one of "
