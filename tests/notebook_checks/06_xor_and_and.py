@@ -49,7 +49,7 @@ assert 0.6 < float(np.sum((Y - plateau.predict(X)) ** 2)) < 0.75
 
 # %% the stuck start: large shares, a sum near zero, outputs near 2/3
 assert np.abs(stuck_shares).max() > 0.1 and np.abs(stuck_shares.sum(axis=0)).max() < 0.01
-np.testing.assert_allclose(stuck_long.predict(X).ravel()[1:], 2 / 3, atol=0.05)
+np.testing.assert_allclose(stuck.predict(X).ravel()[1:], 2 / 3, atol=0.05)
 
 # %% AND with two one-hot outputs
 assert P_and.shape == (4, 2) and nt.accuracy(P_and, Y_and) == 1.0

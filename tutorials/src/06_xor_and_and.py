@@ -267,26 +267,23 @@ fig = nt.viz.decision_boundary(net, X, Y)
 # Shuffling, momentum, or a few more hidden neurons make getting stuck less likely:
 # try them.
 
-# %% tags=["skip-compare"]
+# %%
 stuck = nt.NeuralNetwork([2, 2, 1], activation="sigmoid", init="uniform", seed=0)
-nt.fit(stuck, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=EPOCHS, batch_size=1,
+nt.fit(stuck, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=2000, batch_size=1,
        shuffle=False, progress=False)
 stuck_outputs = stuck.predict(X).ravel()
 stuck_error = float(np.sum((Y.ravel() - stuck_outputs) ** 2))
-print("outputs:", stuck_outputs.round(3), " total error:", round(stuck_error, 4))
+print("after 2000 epochs, outputs:", stuck_outputs.round(3), " total error:", round(stuck_error, 4))
 
 # %% [markdown]
 # ### The stuck network, sample by sample
 #
-# The same shares at the end of its training: they sum to (nearly) zero, with large
-# shares of both signs. That is a flat point of the loss that is not a good solution.
+# Its shares of the gradient, as on the plateau above: large shares of both signs that
+# sum to (nearly) zero. That is a flat point of the loss that is not a good solution,
+# and training more does not leave it.
 
 # %%
-stuck_long = nt.NeuralNetwork([2, 2, 1], activation="sigmoid", init="uniform", seed=0)
-nt.fit(stuck_long, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=2000, batch_size=1,
-       shuffle=False, progress=False)
-stuck_shares = np.array([flat_gradient(stuck_long, x, y) for x, y in zip(X, Y)])
-print("outputs:", stuck_long.predict(X).ravel().round(3))
+stuck_shares = np.array([flat_gradient(stuck, x, y) for x, y in zip(X, Y)])
 print("largest share of one sample:", np.abs(stuck_shares).max().round(4),
       "  largest sum over the 4 samples:", np.abs(stuck_shares.sum(axis=0)).max().round(6))
 
