@@ -14,6 +14,7 @@ gives exactly 0, the right value, and that overflow is silenced.
 by the layer (or the network), never by one neuron alone. It is only allowed on
 the output layer.
 """
+import difflib
 import math
 
 import numpy as np
@@ -273,4 +274,17 @@ def get(activation, owner="Neuron"):
         return _ACTIVATIONS[activation]
     raise ValueError(
         f"The 'activation' parameter of {owner} must be one of {NAMES}. "
-        f"Got {activation!r} instead.")
+        f"Got {activation!r} instead.{did_you_mean(activation, NAMES)}")
+
+
+def did_you_mean(name, names):
+    """`` Did you mean 'relu'?`` for a name close to one of ``names`` (else ``""``).
+
+    >>> did_you_mean("ReLU", NAMES), did_you_mean("sigmod", NAMES), did_you_mean(3, NAMES)
+    (" Did you mean 'relu'?", " Did you mean 'sigmoid'?", '')
+    """
+    if not isinstance(name, str):
+        return ""
+    lower = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), list(lower), n=1, cutoff=0.6)
+    return f" Did you mean {lower[close[0]]!r}?" if close else ""

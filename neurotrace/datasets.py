@@ -1,10 +1,20 @@
 """Data sets for the exercises: truth tables, toy problems and scikit-learn's data.
 
-Inputs ``X`` are float64 of shape (n_samples, n_inputs). Targets are ``Y`` of
-shape (n_samples, n_outputs) (regression or one-hot classes) or integer labels
-``y`` of shape (n_samples,). Random data comes from ``numpy.random.default_rng(seed)``.
-Real data sets are split by ``train_test_split`` (stratified by class) and
-scaled with statistics of the training part only, so the test part stays unseen.
+Every function returns the same shape of result:
+
+* ``X, Y`` by default: inputs ``X`` float64 of shape (n_samples, n_inputs) and
+  targets ``Y`` float64 of shape (n_samples, n_outputs), ready for a network:
+  a regression target or a truth table's output as one column, classes as
+  one-hot rows (n_samples, n_classes).
+* ``Xtr, Xte, Ytr, Yte`` when you ask for a held-out test part with
+  ``test_size=`` (the order of scikit-learn's ``train_test_split``), for the
+  functions that take it.
+* ``one_hot=False`` (classification sets) gives integer labels ``y`` of shape
+  (n_samples,) instead of one-hot rows.
+
+Random data comes from ``numpy.random.default_rng(seed)``. A split is stratified
+by class, and scaling uses statistics of the training part only, so the test
+part stays unseen.
 """
 import gzip
 import json
@@ -28,10 +38,10 @@ class DatasetUnavailableError(RuntimeError):
     Examples
     --------
     >>> try:
-    ...     Xtr, Xte, Ytr, Yte = fashion_mnist()
+    ...     X, Y = fashion_mnist()
     ... except DatasetUnavailableError:  # not cached on this machine: use a set that ships
-    ...     Xtr, Xte, Ytr, Yte = digits()
-    >>> Ytr.shape[1]
+    ...     X, Y = digits()
+    >>> Y.shape[1]
     10
     """
 
@@ -254,7 +264,7 @@ def quadratic_grid(n=40, normalize=True):
 
 # -- toy data of the notes on *Neural Networks from Scratch* -----------------------------------
 
-def spiral(samples=100, classes=3, *, seed=0, one_hot=False):
+def spiral(samples=100, classes=3, *, seed=0, one_hot=True):
     """One spiral arm per class, inside the unit disc (nnfs's ``spiral_data``).
 
     Parameters
@@ -265,15 +275,15 @@ def spiral(samples=100, classes=3, *, seed=0, one_hot=False):
         Number of classes (arms).
     seed : int, default=0
         Seed of ``numpy.random.default_rng``, which adds noise to the angles.
-    one_hot : bool, default=False
-        Give the classes as one-hot rows instead of labels.
+    one_hot : bool, default=True
+        Give the classes as one-hot rows; ``False`` gives integer labels.
 
     Returns
     -------
     X : ndarray of shape (samples * classes, 2)
-    y : ndarray of shape (samples * classes,), int64
-        Class 0's rows first; with ``one_hot=True``, Y of shape
-        (samples * classes, classes), float64.
+    Y : ndarray of shape (samples * classes, classes), float64
+        One-hot rows, class 0's rows first; with ``one_hot=False``, labels ``y`` of
+        shape (samples * classes,), int64.
 
     Raises
     ------
@@ -282,7 +292,10 @@ def spiral(samples=100, classes=3, *, seed=0, one_hot=False):
 
     Examples
     --------
-    >>> X, y = spiral(samples=50, classes=2)
+    >>> X, Y = spiral(samples=50, classes=2)
+    >>> X.shape, Y.shape
+    ((100, 2), (100, 2))
+    >>> X, y = spiral(samples=50, classes=2, one_hot=False)
     >>> X.shape, np.bincount(y).tolist()
     ((100, 2), [50, 50])
     """
@@ -297,7 +310,7 @@ def spiral(samples=100, classes=3, *, seed=0, one_hot=False):
     return X, _encode(y, classes) if one_hot else y
 
 
-def vertical(samples=100, classes=3, *, seed=0, one_hot=False):
+def vertical(samples=100, classes=3, *, seed=0, one_hot=True):
     """Class k is a Gaussian blob at (k / 3, 0.5), std 0.1 (nnfs's ``vertical_data``).
 
     Parameters
@@ -308,15 +321,15 @@ def vertical(samples=100, classes=3, *, seed=0, one_hot=False):
         Number of classes (blobs).
     seed : int, default=0
         Seed of ``numpy.random.default_rng``, which draws the points.
-    one_hot : bool, default=False
-        Give the classes as one-hot rows instead of labels.
+    one_hot : bool, default=True
+        Give the classes as one-hot rows; ``False`` gives integer labels.
 
     Returns
     -------
     X : ndarray of shape (samples * classes, 2)
-    y : ndarray of shape (samples * classes,), int64
-        Class 0's rows first; with ``one_hot=True``, Y of shape
-        (samples * classes, classes), float64.
+    Y : ndarray of shape (samples * classes, classes), float64
+        One-hot rows, class 0's rows first; with ``one_hot=False``, labels ``y`` of
+        shape (samples * classes,), int64.
 
     Raises
     ------
@@ -325,8 +338,8 @@ def vertical(samples=100, classes=3, *, seed=0, one_hot=False):
 
     Examples
     --------
-    >>> X, y = vertical(samples=10)
-    >>> X.shape, y.shape
+    >>> X, Y = vertical(samples=10)
+    >>> X.shape, Y.shape
     ((30, 2), (30,))
     """
     _check_count("samples", samples, "vertical")
@@ -375,14 +388,14 @@ def _prepare(func, X, y, *, classify, one_hot=False, test_size, seed, scale):
     return (*_scale(scale, Xtr, Xte), Ytr, Yte)
 
 
-def digits(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+def digits(*, one_hot=True, test_size=None, seed=42, scale="standard"):
     """8x8 images of hand-written digits: 1797 samples, 64 inputs, 10 classes.
 
     Parameters
     ----------
     one_hot : bool, default=True
         Targets as one-hot rows (n, 10) float64; else int64 labels (n,).
-    test_size : float in (0, 1), 0 or None, default=0.2
+    test_size : float in (0, 1), 0 or None, default=None
         Fraction held out for testing, stratified by class. 0 or None: no split.
     seed : int, default=42
         ``random_state`` of the split.
@@ -392,11 +405,12 @@ def digits(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
     Returns
     -------
-    Xtr, Xte : ndarray of shape (n_train, 64) and (n_test, 64)
-        The inputs, training part and test part.
-    Ytr, Yte : ndarray
+    X : ndarray of shape (n_samples, 64)
+        The inputs, the whole set.
+    Y : ndarray
         The targets: one-hot rows of shape (n, 10), or labels of shape (n,).
-        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size``: the training part and the test part of ``X`` and ``Y``.
 
     Raises
     ------
@@ -405,7 +419,10 @@ def digits(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
     Examples
     --------
-    >>> Xtr, Xte, Ytr, Yte = digits()
+    >>> X, Y = digits()
+    >>> X.shape, Y.shape
+    ((1797, 64), (1797, 10))
+    >>> Xtr, Xte, Ytr, Yte = digits(test_size=0.2)
     >>> Xtr.shape, Ytr.shape, Xte.shape
     ((1437, 64), (1437, 10), (360, 64))
     """
@@ -414,14 +431,14 @@ def digits(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
                     test_size=test_size, seed=seed, scale=scale)
 
 
-def iris(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+def iris(*, one_hot=True, test_size=None, seed=42, scale="standard"):
     """Iris flowers: 150 samples, 4 inputs, 3 classes.
 
     Parameters
     ----------
     one_hot : bool, default=True
         Targets as one-hot rows (n, 3) float64; else int64 labels (n,).
-    test_size : float in (0, 1), 0 or None, default=0.2
+    test_size : float in (0, 1), 0 or None, default=None
         Fraction held out for testing, stratified by class. 0 or None: no split.
     seed : int, default=42
         ``random_state`` of the split.
@@ -431,11 +448,12 @@ def iris(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
     Returns
     -------
-    Xtr, Xte : ndarray of shape (n_train, 4) and (n_test, 4)
-        The inputs, training part and test part.
-    Ytr, Yte : ndarray
+    X : ndarray of shape (n_samples, 4)
+        The inputs, the whole set.
+    Y : ndarray
         The targets: one-hot rows of shape (n, 3), or labels of shape (n,).
-        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size``: the training part and the test part of ``X`` and ``Y``.
 
     Raises
     ------
@@ -444,7 +462,7 @@ def iris(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
     Examples
     --------
-    >>> X, Y = iris(test_size=None)
+    >>> X, Y = iris()
     >>> X.shape, Y.shape
     ((150, 4), (150, 3))
     """
@@ -453,14 +471,14 @@ def iris(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
                     test_size=test_size, seed=seed, scale=scale)
 
 
-def wine(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+def wine(*, one_hot=True, test_size=None, seed=42, scale="standard"):
     """Wines: 178 samples, 13 inputs, 3 classes.
 
     Parameters
     ----------
     one_hot : bool, default=True
         Targets as one-hot rows (n, 3) float64; else int64 labels (n,).
-    test_size : float in (0, 1), 0 or None, default=0.2
+    test_size : float in (0, 1), 0 or None, default=None
         Fraction held out for testing, stratified by class. 0 or None: no split.
     seed : int, default=42
         ``random_state`` of the split.
@@ -470,11 +488,12 @@ def wine(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
     Returns
     -------
-    Xtr, Xte : ndarray of shape (n_train, 13) and (n_test, 13)
-        The inputs, training part and test part.
-    Ytr, Yte : ndarray
+    X : ndarray of shape (n_samples, 13)
+        The inputs, the whole set.
+    Y : ndarray
         The targets: one-hot rows of shape (n, 3), or labels of shape (n,).
-        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size``: the training part and the test part of ``X`` and ``Y``.
 
     Raises
     ------
@@ -483,7 +502,7 @@ def wine(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
     Examples
     --------
-    >>> X, y = wine(test_size=None, one_hot=False)
+    >>> X, y = wine(one_hot=False)
     >>> X.shape, np.bincount(y).tolist()
     ((178, 13), [59, 71, 48])
     """
@@ -492,14 +511,14 @@ def wine(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
                     test_size=test_size, seed=seed, scale=scale)
 
 
-def breast_cancer(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+def breast_cancer(*, one_hot=True, test_size=None, seed=42, scale="standard"):
     """Tumours: 569 samples, 30 inputs, 2 classes (0 malignant).
 
     Parameters
     ----------
     one_hot : bool, default=True
         Targets as one-hot rows (n, 2) float64; else int64 labels (n,).
-    test_size : float in (0, 1), 0 or None, default=0.2
+    test_size : float in (0, 1), 0 or None, default=None
         Fraction held out for testing, stratified by class. 0 or None: no split.
     seed : int, default=42
         ``random_state`` of the split.
@@ -509,11 +528,12 @@ def breast_cancer(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
     Returns
     -------
-    Xtr, Xte : ndarray of shape (n_train, 30) and (n_test, 30)
-        The inputs, training part and test part.
-    Ytr, Yte : ndarray
+    X : ndarray of shape (n_samples, 30)
+        The inputs, the whole set.
+    Y : ndarray
         The targets: one-hot rows of shape (n, 2), or labels of shape (n,).
-        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size``: the training part and the test part of ``X`` and ``Y``.
 
     Raises
     ------
@@ -522,7 +542,7 @@ def breast_cancer(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
 
     Examples
     --------
-    >>> Xtr, Xte, Ytr, Yte = breast_cancer(scale="minmax")
+    >>> Xtr, Xte, Ytr, Yte = breast_cancer(test_size=0.2, scale="minmax")
     >>> Xtr.shape, Ytr.shape, round(float(Xtr.min()), 9), round(float(Xtr.max()), 9)
     ((455, 30), (455, 2), 0.0, 1.0)
     """
@@ -531,7 +551,7 @@ def breast_cancer(*, one_hot=True, test_size=0.2, seed=42, scale="standard"):
                     one_hot=one_hot, test_size=test_size, seed=seed, scale=scale)
 
 
-def diabetes(*, test_size=0.2, seed=42, scale="standard"):
+def diabetes(*, test_size=None, seed=42, scale="standard"):
     """Diabetes progression, a regression: 442 samples, 10 inputs, Y of shape (n, 1).
 
     The offline stand-in for the hands-on's California housing. Y is scaled like
@@ -540,7 +560,7 @@ def diabetes(*, test_size=0.2, seed=42, scale="standard"):
 
     Parameters
     ----------
-    test_size : float in (0, 1), 0 or None, default=0.2
+    test_size : float in (0, 1), 0 or None, default=None
         Fraction held out for testing. 0 or None: no split.
     seed : int, default=42
         ``random_state`` of the split.
@@ -551,11 +571,12 @@ def diabetes(*, test_size=0.2, seed=42, scale="standard"):
 
     Returns
     -------
-    Xtr, Xte : ndarray of shape (n_train, 10) and (n_test, 10)
-        The inputs, training part and test part.
-    Ytr, Yte : ndarray
+    X : ndarray of shape (n_samples, 10)
+        The inputs, the whole set.
+    Y : ndarray
         The targets: shape (n, 1), scaled like X.
-        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size``: the training part and the test part of ``X`` and ``Y``.
 
     Raises
     ------
@@ -564,7 +585,10 @@ def diabetes(*, test_size=0.2, seed=42, scale="standard"):
 
     Examples
     --------
-    >>> Xtr, Xte, Ytr, Yte = diabetes()
+    >>> X, Y = diabetes()
+    >>> X.shape, Y.shape
+    ((442, 10), (442, 1))
+    >>> Xtr, Xte, Ytr, Yte = diabetes(test_size=0.2)
     >>> Xtr.shape, Ytr.shape
     ((353, 10), (353, 1))
     """
@@ -580,7 +604,8 @@ def _make(func, make, n_samples, noise, seed, **kwargs):
     return make(n_samples=n_samples, noise=noise, random_state=seed, **kwargs)
 
 
-def moons(*, n_samples=200, noise=0.1, one_hot=True, test_size=0.2, seed=42, scale="standard"):
+def moons(*, n_samples=200, noise=0.1, one_hot=True, test_size=None, seed=42,
+          scale="standard"):
     """Two interleaving half circles: 2 inputs, 2 classes, made by scikit-learn.
 
     Parameters
@@ -591,7 +616,7 @@ def moons(*, n_samples=200, noise=0.1, one_hot=True, test_size=0.2, seed=42, sca
         Standard deviation of the Gaussian noise added to the points.
     one_hot : bool, default=True
         Targets as one-hot rows (n, 2) float64; else int64 labels (n,).
-    test_size : float in (0, 1), 0 or None, default=0.2
+    test_size : float in (0, 1), 0 or None, default=None
         Fraction held out for testing, stratified by class. 0 or None: no split.
     seed : int, default=42
         ``random_state`` of the split, and of the points.
@@ -601,11 +626,12 @@ def moons(*, n_samples=200, noise=0.1, one_hot=True, test_size=0.2, seed=42, sca
 
     Returns
     -------
-    Xtr, Xte : ndarray of shape (n_train, 2) and (n_test, 2)
-        The inputs, training part and test part.
-    Ytr, Yte : ndarray
+    X : ndarray of shape (n_samples, 2)
+        The inputs, the whole set.
+    Y : ndarray
         The targets: one-hot rows of shape (n, 2), or labels of shape (n,).
-        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size``: the training part and the test part of ``X`` and ``Y``.
 
     Raises
     ------
@@ -615,7 +641,7 @@ def moons(*, n_samples=200, noise=0.1, one_hot=True, test_size=0.2, seed=42, sca
 
     Examples
     --------
-    >>> X, y = moons(test_size=None, one_hot=False, scale=None)
+    >>> X, y = moons(one_hot=False, scale=None)
     >>> X.shape, np.bincount(y).tolist()
     ((200, 2), [100, 100])
     """
@@ -625,7 +651,7 @@ def moons(*, n_samples=200, noise=0.1, one_hot=True, test_size=0.2, seed=42, sca
                     test_size=test_size, seed=seed, scale=scale)
 
 
-def circles(*, n_samples=200, noise=0.1, factor=0.5, one_hot=True, test_size=0.2, seed=42,
+def circles(*, n_samples=200, noise=0.1, factor=0.5, one_hot=True, test_size=None, seed=42,
             scale="standard"):
     """A circle of radius ``factor`` (class 1) inside one of radius 1 (class 0), made by scikit-learn.
 
@@ -639,7 +665,7 @@ def circles(*, n_samples=200, noise=0.1, factor=0.5, one_hot=True, test_size=0.2
         Radius of the inner circle, in [0, 1) (scikit-learn checks it).
     one_hot : bool, default=True
         Targets as one-hot rows (n, 2) float64; else int64 labels (n,).
-    test_size : float in (0, 1), 0 or None, default=0.2
+    test_size : float in (0, 1), 0 or None, default=None
         Fraction held out for testing, stratified by class. 0 or None: no split.
     seed : int, default=42
         ``random_state`` of the split, and of the points.
@@ -649,11 +675,12 @@ def circles(*, n_samples=200, noise=0.1, factor=0.5, one_hot=True, test_size=0.2
 
     Returns
     -------
-    Xtr, Xte : ndarray of shape (n_train, 2) and (n_test, 2)
-        The inputs, training part and test part.
-    Ytr, Yte : ndarray
+    X : ndarray of shape (n_samples, 2)
+        The inputs, the whole set.
+    Y : ndarray
         The targets: one-hot rows of shape (n, 2), or labels of shape (n,).
-        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size``: the training part and the test part of ``X`` and ``Y``.
 
     Raises
     ------
@@ -663,7 +690,7 @@ def circles(*, n_samples=200, noise=0.1, factor=0.5, one_hot=True, test_size=0.2
 
     Examples
     --------
-    >>> X, y = circles(noise=0.0, test_size=None, one_hot=False, scale=None)
+    >>> X, y = circles(noise=0.0, one_hot=False, scale=None)
     >>> np.round(np.hypot(X[:, 0], X[:, 1])[np.argsort(y)][[0, -1]], 6)
     array([1. , 0.5])
     """
@@ -682,7 +709,7 @@ def _unavailable(name, alternative):
         f"cache ({get_data_home()}). Use neurotrace.datasets.{alternative} instead.")
 
 
-def california_housing(*, n_samples=None, test_size=0.2, seed=42, scale="standard"):
+def california_housing(*, n_samples=None, test_size=None, seed=42, scale="standard"):
     """California districts' median house value: a regression with 8 inputs (the hands-on).
 
     Read from scikit-learn's cache only, never downloaded. Y is scaled like X,
@@ -693,7 +720,7 @@ def california_housing(*, n_samples=None, test_size=0.2, seed=42, scale="standar
     n_samples : int, default=None
         Keep only the first ``n_samples`` districts (the hands-on keeps 250); None keeps
         all 20640.
-    test_size : float in (0, 1), 0 or None, default=0.2
+    test_size : float in (0, 1), 0 or None, default=None
         Fraction held out for testing. 0 or None: no split.
     seed : int, default=42
         ``random_state`` of the split.
@@ -704,11 +731,12 @@ def california_housing(*, n_samples=None, test_size=0.2, seed=42, scale="standar
 
     Returns
     -------
-    Xtr, Xte : ndarray of shape (n_train, 8) and (n_test, 8)
-        The inputs, training part and test part.
-    Ytr, Yte : ndarray
+    X : ndarray of shape (n_samples, 8)
+        The inputs, the whole set.
+    Y : ndarray
         The targets: shape (n, 1), scaled like X.
-        With no split (``test_size`` 0 or None) only ``X, Y``, the whole set.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size``: the training part and the test part of ``X`` and ``Y``.
 
     Raises
     ------
@@ -721,9 +749,9 @@ def california_housing(*, n_samples=None, test_size=0.2, seed=42, scale="standar
     Examples
     --------
     >>> try:
-    ...     Xtr, Xte, Ytr, Yte = california_housing(n_samples=250)
+    ...     Xtr, Xte, Ytr, Yte = california_housing(n_samples=250, test_size=0.2)
     ... except DatasetUnavailableError:  # no internet: use a set that ships
-    ...     Xtr, Xte, Ytr, Yte = diabetes()
+    ...     Xtr, Xte, Ytr, Yte = diabetes(test_size=0.2)
     """
     _check_split("california_housing", test_size, scale)
     if n_samples is not None:
@@ -753,32 +781,38 @@ def _in_openml_cache(data_id):
     return all(os.path.isfile(os.path.join(root, p + ".gz")) for p in paths)
 
 
-def _openml_images(name, data_id, one_hot):
+def _openml_images(name, func, data_id, one_hot, test_size):
+    if test_size not in (None, "official"):
+        raise _bad("test_size", func, "None or 'official'", test_size)
     if not _in_openml_cache(data_id):
         raise _unavailable(name, "digits() (8x8 hand-written digits, 10 classes)")
     from sklearn.datasets import fetch_openml
     X, y = fetch_openml(data_id=data_id, as_frame=False, parser="liac-arff", return_X_y=True)
     X = np.asarray(X, dtype=np.float64) / 255.0  # pixels 0..255 -> 0..1
     Y = _encode(y.astype(np.int64), 10) if one_hot else y.astype(np.int64)
-    return X[:60000], X[60000:], Y[:60000], Y[60000:]  # the usual 60,000 / 10,000 split
+    if test_size == "official":
+        return X[:60000], X[60000:], Y[:60000], Y[60000:]  # the usual 60,000 / 10,000 split
+    return X, Y
 
 
-def mnist(*, one_hot=True):
+def mnist(*, one_hot=True, test_size=None):
     """MNIST digits from scikit-learn's cache: 28x28 pixels as 784 inputs in [0, 1].
 
-    Never downloads; the usual split, the first 60,000 images for training.
+    Never downloads.
 
     Parameters
     ----------
     one_hot : bool, default=True
         Targets as one-hot rows (n, 10) float64; else int64 labels (n,).
+    test_size : {None, "official"}, default=None
+        ``"official"`` splits off the usual test set, the last 10,000 images.
 
     Returns
     -------
-    Xtr : ndarray of shape (60000, 784)
-    Xte : ndarray of shape (10000, 784)
-    Ytr, Yte : ndarray of shape (60000, 10) and (10000, 10)
-        Or of shape (60000,) and (10000,) with ``one_hot=False``.
+    X, Y : ndarray of shape (70000, 784) and (70000, 10)
+        Or Y of shape (70000,) with ``one_hot=False``.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size="official"``: the first 60,000 images and the last 10,000.
 
     Raises
     ------
@@ -788,29 +822,31 @@ def mnist(*, one_hot=True):
     Examples
     --------
     >>> try:
-    ...     Xtr, Xte, Ytr, Yte = mnist()
+    ...     Xtr, Xte, Ytr, Yte = mnist(test_size="official")
     ... except DatasetUnavailableError:  # no internet: use a set that ships
-    ...     Xtr, Xte, Ytr, Yte = digits()
+    ...     Xtr, Xte, Ytr, Yte = digits(test_size=0.2)
     """
-    return _openml_images("MNIST", 554, one_hot)
+    return _openml_images("MNIST", "mnist", 554, one_hot, test_size)
 
 
-def fashion_mnist(*, one_hot=True):
+def fashion_mnist(*, one_hot=True, test_size=None):
     """Fashion-MNIST from scikit-learn's cache: 10 kinds of clothing, 28x28 pixels in [0, 1].
 
-    Never downloads; the usual split, the first 60,000 images for training.
+    Never downloads.
 
     Parameters
     ----------
     one_hot : bool, default=True
         Targets as one-hot rows (n, 10) float64; else int64 labels (n,).
+    test_size : {None, "official"}, default=None
+        ``"official"`` splits off the usual test set, the last 10,000 images.
 
     Returns
     -------
-    Xtr : ndarray of shape (60000, 784)
-    Xte : ndarray of shape (10000, 784)
-    Ytr, Yte : ndarray of shape (60000, 10) and (10000, 10)
-        Or of shape (60000,) and (10000,) with ``one_hot=False``.
+    X, Y : ndarray of shape (70000, 784) and (70000, 10)
+        Or Y of shape (70000,) with ``one_hot=False``.
+    Xtr, Xte, Ytr, Yte : ndarray
+        With ``test_size="official"``: the first 60,000 images and the last 10,000.
 
     Raises
     ------
@@ -820,8 +856,8 @@ def fashion_mnist(*, one_hot=True):
     Examples
     --------
     >>> try:
-    ...     Xtr, Xte, Ytr, Yte = fashion_mnist()
+    ...     Xtr, Xte, Ytr, Yte = fashion_mnist(test_size="official")
     ... except DatasetUnavailableError:
-    ...     Xtr, Xte, Ytr, Yte = digits()
+    ...     Xtr, Xte, Ytr, Yte = digits(test_size=0.2)
     """
-    return _openml_images("Fashion-MNIST", 40996, one_hot)
+    return _openml_images("Fashion-MNIST", "fashion_mnist", 40996, one_hot, test_size)

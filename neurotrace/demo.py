@@ -11,7 +11,6 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
 
 __all__ = ["run", "train_xor", "DEFAULT_EPOCHS", "CI_EPOCHS"]
 
@@ -99,7 +98,7 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
     >>> import tempfile
     >>> result = run(tempfile.mkdtemp(), epochs=10, print=lambda *a: None)
     >>> sorted(result)
-    ['epochs', 'files', 'predictions', 'rendered', 'total_squared_error']
+    ['epochs', 'files', 'loss', 'predictions', 'rendered']
     """
     from . import viz
 
@@ -114,15 +113,19 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
     net, history, t, (X, Y) = train_xor(epochs, seed)
     seconds = time.perf_counter() - start
     n_steps = epochs * len(X)
-    first, last = 0, n_steps - 1
+    # The first picture shows step 3, the last sample of the first epoch, input [1, 1]:
+    # at steps 0-2 an input is 0, and so is every dL/dw = delta * x of its weights.
+    first, last = len(X) - 1, n_steps - 1
     predictions = net.predict(X)[:, 0]
-    total_error = float(np.sum((Y[:, 0] - predictions) ** 2))   # the hands-on's "Total Error"
+    # One loss everywhere (this report, the plot, the history): sse = ½Σ(y - a)².
+    # (The hands-on prints Σ(y - a)² as "Total Error": twice this.)
+    loss_first, loss_last = history.loss[0], history.loss[-1]
 
     # The pictures. Graphs: DOT always; SVG and PNG when Graphviz's dot is installed.
     files, rendered, missing = [], True, None
     graphs = [
         ("network_first", viz.network_graph(t, step=first, show="both"),
-         f"the network at step {first}: z, a, δ on the neurons, w and dL/dw on the edges"),
+         f"the network at step {first}, input [1, 1]: z, a, δ; w and dL/dw"),
         ("network_last", viz.network_graph(t, step=last, show="both"),
          f"the same at the last step, {last}"),
         (f"neuron_{NEURON}", viz.neuron_graph(t, NEURON, step=last),
@@ -168,8 +171,8 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
     print(f"  trained {epochs} epochs = {n_steps} steps (SGD lr 0.5, sse loss, uniform init, "
           f"seed {seed}) in {seconds:.1f} s,")
     print(f"  tracing the first and the last epoch ({len(t)} steps)")
-    print(f"  total squared error Σ(y - a)²: "
-          f"{2 * history.loss[0]:.4f} after epoch 1 -> {total_error:.4f} after epoch {epochs}")
+    print(f"  sse loss ½Σ(y - a)²: {loss_first:.4f} after epoch 1 -> {loss_last:.4f} after "
+          f"epoch {epochs}")
     print("  predictions: " + "   ".join(f"{x.astype(int).tolist()} -> {p:.3f}"
                                          for x, p in zip(X, predictions))
           + "   (XOR: 0 1 1 0)")
@@ -183,4 +186,4 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
     if not rendered:
         print(f"  note: only DOT source for the graphs: {missing}")
     return {"files": [str(p) for p in files], "predictions": predictions,
-            "total_squared_error": total_error, "epochs": epochs, "rendered": rendered}
+            "loss": loss_last, "epochs": epochs, "rendered": rendered}

@@ -21,6 +21,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import activations, losses
+from .activations import did_you_mean
 from .network import NeuralNetwork
 from .optimizers import SGD, Adam
 from .tracer import trace as _trace
@@ -40,7 +41,7 @@ HIDDEN_ACTIVATIONS = [name for name in activations.NAMES if name != "softmax"]
 def _one_of(owner, name, value, allowed):
     if not isinstance(value, str) or value not in allowed:
         raise ValueError(f"The {name!r} parameter of {owner} must be one of {allowed}. "
-                         f"Got {value!r} instead.")
+                         f"Got {value!r} instead.{did_you_mean(value, allowed)}")
     return value
 
 

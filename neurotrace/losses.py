@@ -19,6 +19,8 @@ A loss of your own is any object with ``value(a, y)`` and ``gradient(a, y)``
 """
 import numpy as np
 
+from .activations import did_you_mean
+
 __all__ = ["Loss", "get", "NAMES", "mse", "sse", "bce", "cross_entropy"]
 
 
@@ -272,4 +274,4 @@ def get(loss):
         return loss
     raise ValueError(
         f"The 'loss' parameter must be one of {NAMES} or an object with value(a, y) and "
-        f"gradient(a, y) methods. Got {loss!r} instead.")
+        f"gradient(a, y) methods. Got {loss!r} instead.{did_you_mean(loss, NAMES)}")

@@ -25,6 +25,38 @@ class Neuron:
         Initializer (see :mod:`neurotrace.init`) for what is not given.
     rng : numpy.random.Generator, optional
         Where random numbers come from (``default_rng()`` if not given).
+    name : str, default="neuron"
+        Its name in messages and pictures; a network names it ``L{l}.N{j}``.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_inputs,)
+        ``w``, one per input (a live view: changing it changes the neuron).
+    bias : float
+        ``b``.
+    x : ndarray of shape (n_inputs,) or (n_samples, n_inputs)
+        The input of the last forward pass.
+    z : float or ndarray of shape (n_samples,)
+        The pre-activation of the last forward pass, ``z = x @ w + b``.
+    a : float or ndarray of shape (n_samples,)
+        The activation (the neuron's output), ``a = f(z)``.
+    dL_da : float or ndarray of shape (n_samples,)
+        The upstream gradient the last backward pass received: how the loss
+        changes with this neuron's output.
+    da_dz : float or ndarray of shape (n_samples,)
+        The local derivative ``f'(z)`` at the last forward pass.
+    delta : float or ndarray of shape (n_samples,)
+        ``delta = dL/dz = dL_da * da_dz``.
+    grad_weights : ndarray of shape (n_inputs,)
+        ``dL/dw = delta * x`` (summed over the samples of a batch).
+    grad_bias : float
+        ``dL/db = delta`` (summed over the samples of a batch).
+    to_predecessors : ndarray of shape (n_inputs,) or (n_samples, n_inputs)
+        The error sent back, ``delta * w``: entry ``i`` goes to the neuron (or
+        input) that feeds input ``i``.
+
+    Values not computed yet (before the first forward or backward) are ``None``.
+    ``print(neuron)`` shows the weights, the bias and the last values.
 
     Examples
     --------
@@ -190,3 +222,32 @@ class Neuron:
 
     def __repr__(self):
         return f"Neuron({self.n_inputs}, {self.activation.name!r}, name={self.name!r})"
+
+    def __str__(self):
+        """The neuron with its weights, its bias and the values of the last passes.
+
+        >>> n = Neuron(2, "relu", weights=[0.5, -1.0], bias=0.25, name="L1.N0")
+        >>> print(n)
+        Neuron L1.N0 (2 inputs, relu)
+          weights w: [ 0.5 -1. ]
+          bias b:    0.25
+        >>> _ = n.forward(np.array([2.0, 0.5])); _ = n.backward(1.0)
+        >>> print(n)
+        Neuron L1.N0 (2 inputs, relu)
+          weights w: [ 0.5 -1. ]
+          bias b:    0.25
+          forward:   x = [2.  0.5]  z = 0.75  a = 0.75
+          backward:  dL/da = 1  f'(z) = 1  delta = 1  dL/dw = [2.  0.5]  dL/db = 1
+        """
+        def show(value):
+            return np.array2string(np.asarray(value), precision=4, threshold=8) \
+                if np.ndim(value) else f"{float(value):.4g}"
+        lines = [f"Neuron {self.name} ({self.n_inputs} inputs, {self.activation.name})",
+                 f"  weights w: {show(self.weights)}", f"  bias b:    {show(self.bias)}"]
+        if self.a is not None:
+            lines.append(f"  forward:   x = {show(self.x)}  z = {show(self.z)}  a = {show(self.a)}")
+        if self.delta is not None:
+            lines.append(f"  backward:  dL/da = {show(self.dL_da)}  f'(z) = {show(self.da_dz)}  "
+                         f"delta = {show(self.delta)}  dL/dw = {show(self.grad_weights)}  "
+                         f"dL/db = {show(self.grad_bias)}")
+        return "\n".join(lines)

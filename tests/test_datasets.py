@@ -140,15 +140,15 @@ def test_quadratic_grid():
 
 @pytest.mark.parametrize("make", [ds.spiral, ds.vertical])
 def test_toy_shapes_balance_and_seeds(make):
-    X, y = make(samples=40, classes=4, seed=1)
+    X, y = make(samples=40, classes=4, seed=1, one_hot=False)
     assert X.shape == (160, 2) and X.dtype == np.float64
     assert y.shape == (160,) and y.dtype == np.int64
     np.testing.assert_array_equal(np.bincount(y), [40] * 4)
     np.testing.assert_array_equal(y, np.repeat(np.arange(4), 40))  # grouped by class
-    X2, y2 = make(samples=40, classes=4, seed=1)
+    X2, y2 = make(samples=40, classes=4, seed=1, one_hot=False)
     np.testing.assert_array_equal(X, X2)
     assert not np.allclose(X, make(samples=40, classes=4, seed=2)[0])
-    Xh, Y = make(samples=40, classes=4, seed=1, one_hot=True)
+    Xh, Y = make(samples=40, classes=4, seed=1)              # one-hot by default
     np.testing.assert_array_equal(Xh, X)
     assert Y.shape == (160, 4)
     np.testing.assert_array_equal(Y.sum(axis=1), 1.0)
@@ -157,7 +157,7 @@ def test_toy_shapes_balance_and_seeds(make):
 
 def test_spiral_is_the_nnfs_construction():
     samples, classes = 1000, 3
-    X, y = ds.spiral(samples, classes)
+    X, y = ds.spiral(samples, classes, one_hot=False)
     assert np.all(np.hypot(X[:, 0], X[:, 1]) <= 1 + 1e-12)
     for k in range(classes):
         Xk = X[y == k]
@@ -173,7 +173,7 @@ def test_spiral_is_the_nnfs_construction():
 
 
 def test_vertical_blobs():
-    X, y = ds.vertical(samples=2000, classes=3)
+    X, y = ds.vertical(samples=2000, classes=3, one_hot=False)
     for k in range(3):
         Xk = X[y == k]
         np.testing.assert_allclose(Xk.mean(axis=0), [k / 3, 0.5], atol=0.01)
@@ -184,7 +184,7 @@ def test_vertical_blobs():
 
 @pytest.mark.parametrize("load, n, n_inputs, n_classes", CLASSIFICATION)
 def test_classification_split_shapes_and_one_hot(load, n, n_inputs, n_classes):
-    Xtr, Xte, Ytr, Yte = load()
+    Xtr, Xte, Ytr, Yte = load(test_size=0.2)
     n_test = int(np.ceil(0.2 * n))
     assert Xtr.shape == (n - n_test, n_inputs) and Xte.shape == (n_test, n_inputs)
     assert Ytr.shape == (n - n_test, n_classes) and Yte.shape == (n_test, n_classes)
@@ -192,7 +192,7 @@ def test_classification_split_shapes_and_one_hot(load, n, n_inputs, n_classes):
         assert a.dtype == np.float64
     np.testing.assert_array_equal(Ytr.sum(axis=1), 1.0)
     np.testing.assert_array_equal(np.unique(Ytr), [0.0, 1.0])
-    _, _, ytr, yte = load(one_hot=False)
+    _, _, ytr, yte = load(one_hot=False, test_size=0.2)
     assert ytr.shape == (n - n_test,) and ytr.dtype == np.int64
     np.testing.assert_array_equal(Ytr.argmax(axis=1), ytr)
     np.testing.assert_array_equal(Yte.argmax(axis=1), yte)
@@ -208,7 +208,7 @@ def test_classification_split_is_stratified(load, n, n_inputs, n_classes):
 
 @pytest.mark.parametrize("load", SPLIT_LOADERS)
 def test_same_seed_same_split_other_seed_other_split(load):
-    a, b, c = load(seed=0), load(seed=0), load(seed=1)
+    a, b, c = (load(seed=seed, test_size=0.2) for seed in (0, 0, 1))
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x, y)
     assert a[0].shape == c[0].shape and not np.array_equal(a[0], c[0])
@@ -216,8 +216,8 @@ def test_same_seed_same_split_other_seed_other_split(load):
 
 @pytest.mark.parametrize("load", SPLIT_LOADERS)
 def test_standard_scaling_uses_training_statistics_only(load):
-    Xtr, Xte, Ytr, Yte = load(scale="standard", seed=3)
-    raw_tr, raw_te, _, _ = load(scale=None, seed=3)
+    Xtr, Xte, Ytr, Yte = load(scale="standard", seed=3, test_size=0.2)
+    raw_tr, raw_te, _, _ = load(scale=None, seed=3, test_size=0.2)
     varying = raw_tr.std(axis=0) > 0  # digits has pixels that are always 0
     np.testing.assert_allclose(Xtr.mean(axis=0), 0, atol=1e-12)
     np.testing.assert_allclose(Xtr.std(axis=0)[varying], 1, atol=1e-12)
@@ -229,8 +229,8 @@ def test_standard_scaling_uses_training_statistics_only(load):
 
 @pytest.mark.parametrize("load", SPLIT_LOADERS)
 def test_minmax_scaling_uses_training_statistics_only(load):
-    Xtr, Xte, _, _ = load(scale="minmax", seed=3)
-    raw_tr, raw_te, _, _ = load(scale=None, seed=3)
+    Xtr, Xte, _, _ = load(scale="minmax", seed=3, test_size=0.2)
+    raw_tr, raw_te, _, _ = load(scale=None, seed=3, test_size=0.2)
     varying = np.ptp(raw_tr, axis=0) > 0
     np.testing.assert_allclose(Xtr.min(axis=0)[varying], 0, atol=1e-12)
     np.testing.assert_allclose(Xtr.max(axis=0)[varying], 1, atol=1e-12)
@@ -238,15 +238,28 @@ def test_minmax_scaling_uses_training_statistics_only(load):
 
 
 def test_raw_values_are_scikit_learns():
-    X, y = ds.digits(test_size=None, scale=None, one_hot=False)
+    X, y = ds.digits(scale=None, one_hot=False)
     X_sk, y_sk = sklearn.datasets.load_digits(return_X_y=True)
     np.testing.assert_array_equal(X, X_sk)
     np.testing.assert_array_equal(y, y_sk)
     assert X.dtype == np.float64
 
 
+def test_every_function_returns_X_and_Y_by_default():
+    """One shape of result: X (n, n_inputs) and Y (n, n_outputs), both float64, 2-D."""
+    calls = [ds.xor, ds.and_, ds.or_, ds.quadratic, ds.spiral, ds.vertical, ds.digits, ds.iris,
+             ds.wine, ds.breast_cancer, ds.diabetes, ds.moons, ds.circles]
+    for call in calls:
+        result = call()
+        assert len(result) == 2, call.__name__
+        X, Y = result
+        assert X.ndim == Y.ndim == 2 and len(X) == len(Y), call.__name__
+        assert X.dtype == Y.dtype == np.float64, call.__name__
+
+
 @pytest.mark.parametrize("test_size", [None, 0])
 def test_no_split_returns_the_whole_set(test_size):
+    """Every data-set function returns X, Y unless a test part is asked for."""
     result = ds.iris(test_size=test_size)
     assert len(result) == 2
     X, Y = result
@@ -257,13 +270,13 @@ def test_no_split_returns_the_whole_set(test_size):
 
 
 def test_diabetes_targets():
-    Xtr, Xte, Ytr, Yte = ds.diabetes()
+    Xtr, Xte, Ytr, Yte = ds.diabetes(test_size=0.2)
     assert Xtr.shape == (353, 10) and Ytr.shape == (353, 1) and Yte.shape == (89, 1)
     assert Ytr.dtype == np.float64
     np.testing.assert_allclose([Ytr.mean(), Ytr.std()], [0, 1], atol=1e-12)
-    _, _, raw_tr, raw_te = ds.diabetes(scale=None)
+    _, _, raw_tr, raw_te = ds.diabetes(scale=None, test_size=0.2)
     np.testing.assert_allclose(Yte, StandardScaler().fit(raw_tr).transform(raw_te), atol=1e-12)
-    _, _, Ytr01, _ = ds.diabetes(scale="minmax")
+    _, _, Ytr01, _ = ds.diabetes(scale="minmax", test_size=0.2)
     np.testing.assert_allclose([Ytr01.min(), Ytr01.max()], [0, 1], atol=1e-12)
 
 
@@ -341,12 +354,14 @@ def _write_fake_openml_cache(data_home, data_id, X, y):
 def test_openml_images_load_from_the_cache(empty_data_home, load, data_id):
     pixels = np.array([[0, 255, 51, 0], [255, 0, 0, 102], [1, 2, 3, 4]])
     root = _write_fake_openml_cache(empty_data_home, data_id, pixels, [7, 0, 3])
-    Xtr, Xte, Ytr, Yte = load()  # the network is refused: it comes from the cache
-    np.testing.assert_allclose(Xtr, pixels / 255.0)
-    assert Xtr.dtype == np.float64 and Xte.shape == (0, 4)
-    np.testing.assert_array_equal(Ytr.argmax(axis=1), [7, 0, 3])
-    assert Ytr.shape == (3, 10)
-    np.testing.assert_array_equal(load(one_hot=False)[2], [7, 0, 3])
+    X, Y = load()  # the network is refused: it comes from the cache
+    np.testing.assert_allclose(X, pixels / 255.0)
+    assert X.dtype == np.float64 and Y.shape == (3, 10)
+    np.testing.assert_array_equal(Y.argmax(axis=1), [7, 0, 3])
+    Xtr, Xte, Ytr, Yte = load(test_size="official")   # the first 60,000 / the rest
+    np.testing.assert_array_equal(Xtr, X)
+    assert Xte.shape == (0, 4) and Yte.shape == (0, 10)
+    np.testing.assert_array_equal(load(one_hot=False)[1], [7, 0, 3])
     # without its data file, the cache is incomplete: the loader must not try to download
     os.remove(os.path.join(root, f"data/v1/download/999/fake{data_id}.arff.gz"))
     with pytest.raises(ds.DatasetUnavailableError):
@@ -374,6 +389,8 @@ def test_openml_images_load_from_the_cache(empty_data_home, load, data_id):
     (lambda: ds.vertical(classes=-1), "'classes' parameter of vertical must be an int >= 1"),
     (lambda: ds.quadratic(0), "'n_samples' parameter of quadratic must be an int >= 1"),
     (lambda: ds.quadratic_grid(0), "'n' parameter of quadratic_grid must be an int >= 1"),
+    (lambda: ds.mnist(test_size=0.2),
+     "The 'test_size' parameter of mnist must be None or 'official'. Got 0.2 instead."),
 ])
 def test_bad_arguments_raise(call, message):
     with pytest.raises(ValueError) as info:

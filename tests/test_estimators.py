@@ -56,7 +56,7 @@ def test_classifier_inside_pipeline_cross_val_and_grid_search():
 
 
 def test_regressor_inside_pipeline_and_cross_val():
-    Xtr, Xte, ytr, yte = nt.datasets.diabetes()
+    Xtr, Xte, ytr, yte = nt.datasets.diabetes(test_size=0.2)
     pipe = make_pipeline(StandardScaler(), NeuronRegressor((8,), epochs=50, random_state=0))
     assert cross_val_score(pipe, Xtr, ytr[:, 0], cv=3).mean() > 0.3
     assert pipe.fit(Xtr, ytr[:, 0]).predict(Xte).shape == (len(Xte),)

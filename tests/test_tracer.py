@@ -378,7 +378,7 @@ def test_each_quantity_alone_keeps_only_itself(quantity, batch_size):
 
 def digits_epoch(**limits):
     """One epoch of digits (64-32-10), one sample per step, traced; returns (trace, seconds)."""
-    Xtr, _, Ytr, _ = nt.datasets.digits()
+    Xtr, _, Ytr, _ = nt.datasets.digits(test_size=0.2)
     assert Xtr.shape == (1437, 64)
     net = nt.NeuralNetwork([64, 32, 10], activation="sigmoid", output_activation="softmax",
                            seed=0)

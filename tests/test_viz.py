@@ -229,7 +229,7 @@ def test_network_graph_of_a_bare_network():
 
 
 def test_digits_sized_graph_stays_under_the_edge_budget_and_says_what_it_hid():
-    Xd, _, Yd, _ = nt.datasets.digits()
+    Xd, _, Yd, _ = nt.datasets.digits(test_size=0.2)
     net = nt.NeuralNetwork([64, 32, 10], activation="sigmoid", output_activation="softmax",
                            seed=0)
     W_before = [w.copy() for w, _ in net.parameters()]
@@ -370,7 +370,7 @@ def test_plots_show_the_recorded_numbers(xor_run):
 
 
 def test_decision_boundary_with_classes(tmp_path):
-    Xm, _, Ym, _ = nt.datasets.moons()
+    Xm, _, Ym, _ = nt.datasets.moons(test_size=0.2)
     net = nt.NeuralNetwork([2, 5, 2], activation="tanh", output_activation="softmax", seed=0)
     saved(viz.decision_boundary(net, Xm, Ym, resolution=50), tmp_path / "moons.png")
 

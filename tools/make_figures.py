@@ -81,7 +81,7 @@ def make_figures(out="figures", quick=False, print=print):
     print(f"  quadratic: {q_epochs} epochs, loss {quad.loss(Xq, Yq, 'sse'):.4f}")
 
     # 3. The digits network, 64-32-10: one epoch of mini-batches, then the graph of step 10.
-    Xd, _, Yd, _ = nt.datasets.digits(scale="minmax")
+    Xd, _, Yd, _ = nt.datasets.digits(test_size=0.2, scale="minmax")
     digits = nt.NeuralNetwork([64, 32, 10], activation="sigmoid", output_activation="softmax",
                               seed=0)
     with nt.trace(digits, steps=[10]) as td:
