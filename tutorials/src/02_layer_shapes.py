@@ -258,7 +258,7 @@ def categorical_cross_entropy(y_pred, y_true):
     return np.mean(-np.log(y_pred_clipped[range(len(y_pred)), y_true]))
 
 
-X_spiral, y_spiral = nt.datasets.spiral(samples=100, classes=3, seed=0)
+X_spiral, y_spiral = nt.datasets.spiral(samples=100, classes=3, seed=0, one_hot=False)
 rng = np.random.default_rng(0)
 dense1, dense2 = Layer_Dense(2, 3, rng), Layer_Dense(3, 3, rng)
 dense1.forward(X_spiral)
