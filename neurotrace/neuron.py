@@ -242,7 +242,8 @@ class Neuron:
         def show(value):
             return np.array2string(np.asarray(value), precision=4, threshold=8) \
                 if np.ndim(value) else f"{float(value):.4g}"
-        lines = [f"Neuron {self.name} ({self.n_inputs} inputs, {self.activation.name})",
+        title = "Neuron" if self.name == "neuron" else f"Neuron {self.name}"   # unnamed: no name
+        lines = [f"{title} ({self.n_inputs} inputs, {self.activation.name})",
                  f"  weights w: {show(self.weights)}", f"  bias b:    {show(self.bias)}"]
         if self.a is not None:
             lines.append(f"  forward:   x = {show(self.x)}  z = {show(self.z)}  a = {show(self.a)}")

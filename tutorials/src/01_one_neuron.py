@@ -56,7 +56,8 @@ print("a =", a, "   because", relu.formula)
 
 # %%
 neuron = nt.Neuron(3, "relu", weights=w, bias=b)
-print(neuron, "-> a =", neuron.forward(x), "  z =", neuron.z)
+neuron.forward(x)
+print(neuron)                 # its weights and bias, and what forward remembered: x, z, a
 
 # %% [markdown]
 # ### The hand-out's neuron
