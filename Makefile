@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-figures figures graphviz install clean notebooks lab
+.PHONY: demo test docs lint bench bench-figures figures graphviz install clean notebooks lab
 
 demo: $(STAMP) graphviz
 	$(VENV)/bin/neurotrace demo --out demo_output
@@ -12,6 +12,12 @@ demo: $(STAMP) graphviz
 # The suite: lint, every module's docstring examples, the tests (setup.cfg's [tool:pytest]).
 test: $(STAMP) graphviz lint
 	$(PY) -m pytest
+
+# The documentation site (Sphinx: docs/conf.py says why) into docs/_build/html, warnings as
+# errors. `make test` builds it too (tests/test_docs.py), and follows every link in Chromium.
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -E -q -b html docs docs/_build/html
+	@echo "docs: open docs/_build/html/index.html"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -48,7 +54,7 @@ $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -m venv $(VENV)
 	@( $(PIP) --upgrade pip setuptools wheel \
 	  && $(PIP) torch==2.13.0 \
-	  && $(PIP) -e ".[dev,torch]" ) > $(VENV)/install.log 2>&1 \
+	  && $(PIP) -e ".[dev,torch,docs]" ) > $(VENV)/install.log 2>&1 \
 	  || { tail -n 30 $(VENV)/install.log; echo "install: failed; see $(VENV)/install.log"; exit 1; }
 	@touch $(STAMP)
 
