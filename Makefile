@@ -4,13 +4,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test docs lint bench bench-figures figures graphviz install clean notebooks lab
+.PHONY: demo test docs lint bench bench-figures figures graphviz chromium install clean notebooks lab
 
 demo: $(STAMP) graphviz
 	$(VENV)/bin/neurotrace demo --out demo_output
 
 # The suite: lint, every module's docstring examples, the tests (setup.cfg's [tool:pytest]).
-test: $(STAMP) graphviz lint
+test: $(STAMP) graphviz chromium lint
 	$(PY) -m pytest
 
 # The documentation site (Sphinx: docs/conf.py says why) into docs/_build/html, warnings as
@@ -73,5 +73,21 @@ graphviz:
 	  echo "          Carrying on: pictures will be saved as DOT source only."; \
 	fi
 
+# The system's Chromium runs the viewer's browser tests and its screenshot in figures/
+# (Playwright drives it; Playwright's own browser download is not used). Installed like
+# Graphviz; where it cannot be, the browser tests skip saying why (under CI they fail).
+chromium:
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then \
+	  echo "chromium: $$(chromium --version 2>/dev/null || /usr/bin/chromium --version)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "chromium: installing the Debian package 'chromium'"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "chromium: could not install it; the browser tests will skip (and fail under CI)"; \
+	else \
+	  echo "chromium: not found and cannot be installed here (needs root and apt-get)."; \
+	  echo "          Install it with your package manager (e.g. 'sudo apt-get install chromium')."; \
+	  echo "          Carrying on: the browser tests will skip (and fail under CI)."; \
+	fi
+
 clean:
-	rm -rf $(VENV) demo_output bench_output .pytest_cache *.egg-info
+	rm -rf $(VENV) demo_output bench_output .pytest_cache *.egg-info docs/_build

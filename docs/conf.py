@@ -26,7 +26,6 @@ release = version = neurotrace.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.mathjax",
-    "sphinx.ext.viewcode",
     "numpydoc",
     "myst_nb",
 ]
@@ -43,6 +42,8 @@ autodoc_typehints = "none"
 numpydoc_show_class_members = False     # members are documented by autodoc, once
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+
+smartquotes = False         # f'(z) stays f'(z), as in the code
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "README.md"]
 html_theme = "furo"
