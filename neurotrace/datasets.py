@@ -340,7 +340,7 @@ def vertical(samples=100, classes=3, *, seed=0, one_hot=True):
     --------
     >>> X, Y = vertical(samples=10)
     >>> X.shape, Y.shape
-    ((30, 2), (30,))
+    ((30, 2), (30, 3))
     """
     _check_count("samples", samples, "vertical")
     _check_count("classes", classes, "vertical")
