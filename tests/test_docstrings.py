@@ -72,7 +72,6 @@ KNOWN_OFFENDERS = {
     "neurotrace.neuron.Neuron.bias: no docstring",
     "neurotrace.neuron.Neuron.forward: no Parameters section",
     "neurotrace.neuron.Neuron.forward: no Returns section",
-    "neurotrace.neuron.Neuron: Parameters does not list name",
     "neurotrace.trace_data.Step.record: no Parameters section",
     "neurotrace.trace_data.Step.record: no Returns section",
     "neurotrace.trace_data.Step.table: no Parameters section",
