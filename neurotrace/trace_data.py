@@ -161,7 +161,57 @@ class Trace:
         return pd.DataFrame(self.records())
 
     def explain(self, name, parameter, step=None, sample=None, format="text", digits=4):
-        """The chain rule for one weight (``"w0"``) or the bias (``"b"``) with the recorded numbers."""
+        """The chain rule for one weight or the bias of a neuron, with the recorded numbers.
+
+        Writes out ``dL/dw_i = dL/da · da/dz · dz/dw_i = dL/da · f'(z) · x_i`` (or
+        ``dL/db = dL/da · f'(z) · 1``) with the numbers of that step, then where ``dL/da``
+        came from: the loss's gradient at the output layer, or the sum of the errors
+        ``δ · w`` the successors sent back to a hidden neuron. With a fused softmax +
+        cross-entropy (or sigmoid + bce) output the chain starts at ``δ = dL/dz``.
+
+        Parameters
+        ----------
+        name : str
+            The neuron, e.g. ``"L1.N0"``.
+        parameter : str
+            ``"w0"``, ``"w1"``, ... (the weight of input 0, 1, ...) or ``"b"`` (the bias).
+        step : int, optional
+            The recorded step; default the first one.
+        sample : int, optional
+            For a step over a batch: only this sample's share. Default: every sample's
+            term (the first four written out) and their sum, the gradient used.
+        format : {"text", "markdown", "latex"}, default="text"
+        digits : int, default=4
+            Significant digits of the numbers shown.
+
+        Returns
+        -------
+        explanation : Explanation
+            A ``str``; ``explanation.value`` is the gradient it arrives at (a float):
+            the one the update used, or the sample's share with ``sample``.
+
+        Raises
+        ------
+        KeyError
+            If the neuron has no such parameter, or the step did not record what the
+            explanation needs.
+        ValueError
+            For an unknown ``format``, or ``sample`` on a one-sample step.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, loss="sse", epochs=1, batch_size=1, shuffle=False,
+        ...                progress=False)
+        >>> e = t.explain("L1.N0", "w0", step=2)          # step 2: input [1, 0]
+        >>> print(e.splitlines()[0])
+        dL/dw0 = dL/da · da/dz · dz/dw0
+        >>> bool(e.value == t[2].backward["L1.N0"]["grad_weights"][0])
+        True
+        """
         return explain(self, name, parameter, self.steps[0] if step is None else step,
                        sample, format, digits)
 

@@ -78,8 +78,6 @@ KNOWN_OFFENDERS = {
     "neurotrace.trace_data.Step.table: no Returns section",
     "neurotrace.trace_data.Step: no Examples section",
     "neurotrace.trace_data.Step: no Parameters section",
-    "neurotrace.trace_data.Trace.explain: no Parameters section",
-    "neurotrace.trace_data.Trace.explain: no Returns section",
     "neurotrace.trace_data.Trace.load: no Parameters section",
     "neurotrace.trace_data.Trace.load: no Returns section",
     "neurotrace.trace_data.Trace.node_names: no docstring",
