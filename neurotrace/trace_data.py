@@ -29,8 +29,45 @@ VERSION = 1
 class Trace:
     """Everything recorded by :func:`neurotrace.trace`, step by step.
 
-    ``t.steps`` lists the recorded step numbers; ``t[k]`` is a :class:`Step`;
-    ``t.series("L1.N0", "delta")`` is one quantity across all recorded steps.
+    ``t.steps`` lists the recorded step numbers; ``t[k]`` is a :class:`Step`
+    (``t[-1]`` the last one); ``t.series("L1.N0", "delta")`` is one quantity across
+    all recorded steps. Made by :func:`neurotrace.trace` (or :meth:`load`), not by hand.
+
+    Parameters
+    ----------
+    sizes : list of int
+        The traced network's ``[n_inputs, ..., n_outputs]``.
+    activation_names : list of str
+        One activation name per layer.
+    rows : dict of int to list of int or None
+        Per recorded layer (0-based), the neurons recorded (None: all of them).
+    quantities : list of str
+        The quantities recorded (see :data:`QUANTITIES`).
+    backend : str
+        ``"NeuralNetwork"`` or ``"VectorizedNetwork"``.
+    limits : dict
+        What the recording was limited to (steps, neurons, ...), for messages.
+
+    Attributes
+    ----------
+    thinned : list of str
+        One message per time the memory cap dropped every other step.
+    skipped : int
+        Steps seen but not kept.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+    >>> t
+    Trace(4 steps of a NeuralNetwork [2, 2, 1], 0.00 MiB)
+    >>> t.steps
+    [0, 1, 2, 3]
+    >>> t[1].forward["L1.N0"]["x"].tolist()     # step 1 saw XOR's second row
+    [0.0, 1.0]
     """
 
     def __init__(self, sizes, activation_names, rows, quantities, backend, limits):
@@ -86,6 +123,23 @@ class Trace:
         return _nbytes(self._steps.values())
 
     def node_names(self):
+        """The names of the traced network's neurons, one list per layer.
+
+        Returns
+        -------
+        names : list of list of str
+            ``[["L1.N0", ...], ["L2.N0", ...], ...]``.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> t.node_names()
+        [['L1.N0', 'L1.N1'], ['L2.N0']]
+        """
         return names.neuron_names(self.sizes)
 
     def _where(self, name):
@@ -109,9 +163,38 @@ class Trace:
     def series(self, name, quantity=None):
         """One quantity of one neuron over every recorded step, as an array.
 
-        ``name`` is a neuron (``"L1.N0"``) or ``"loss"`` (no quantity needed).
-        Scalars give shape ``(n_steps,)``; per-sample or per-weight values add
-        their own axes.
+        Parameters
+        ----------
+        name : str
+            A neuron (``"L1.N0"``), or ``"loss"`` for the loss of every step.
+        quantity : str, optional
+            A recorded quantity of that neuron (``"z"``, ``"delta"``, ``"grad_weights"``,
+            ...); not needed for ``"loss"``.
+
+        Returns
+        -------
+        values : ndarray of shape (n_steps,) or (n_steps, ...)
+            Scalars give shape ``(n_steps,)``; per-sample or per-weight values add
+            their own axes (``grad_weights``: ``(n_steps, n_inputs)``).
+
+        Raises
+        ------
+        KeyError
+            If the neuron, the loss or the quantity was not recorded.
+        TypeError
+            If ``quantity`` is missing for a neuron.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> t.series("L1.N0", "grad_weights").shape
+        (4, 2)
+        >>> t.series("loss").shape
+        (4,)
         """
         if name == "loss":
             if "loss" not in self.quantities:
@@ -134,7 +217,24 @@ class Trace:
         return np.array(values)
 
     def records(self):
-        """Tidy records: one dict per step x node x quantity, ``{"step", "node", "quantity", "value"}``."""
+        """Tidy records: one dict per step x node x quantity.
+
+        Returns
+        -------
+        records : list of dict
+            ``{"step": int, "node": str, "quantity": str, "value": ...}``; the loss has
+            node ``"loss"``. The value is a float or an array, as recorded.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> t.records()[0]
+        {'step': 0, 'node': 'loss', 'quantity': 'loss', 'value': ...}
+        """
         rows = []
         for step in self:
             if step.loss is not None:
@@ -152,7 +252,29 @@ class Trace:
         return rows
 
     def to_dataframe(self):
-        """The tidy records as a pandas DataFrame (needs pandas)."""
+        """The tidy records of :meth:`records` as a pandas DataFrame (needs pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``step``, ``node``, ``quantity``, ``value``.
+
+        Raises
+        ------
+        ImportError
+            If pandas is not installed.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> df = t.to_dataframe()
+        >>> list(df.columns)
+        ['step', 'node', 'quantity', 'value']
+        """
         try:
             import pandas as pd
         except ImportError:
@@ -222,7 +344,30 @@ class Trace:
 
     # --- save and load (npz + JSON, no pickle) ----------------------------------------
     def save(self, path):
-        """Write the trace to ``path`` (``.npz``: arrays, plus the rest as a JSON string)."""
+        """Write the trace to ``path`` (``.npz``: arrays, plus the rest as a JSON string).
+
+        The write is atomic: a temporary file replaces ``path`` when complete.
+        :func:`neurotrace.save` does the same.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The file to write; name it ``.npz`` (the content is an npz archive whatever
+            the name).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> path = os.path.join(tempfile.mkdtemp(), "xor.npz")
+        >>> t.save(path)
+        >>> Trace.load(path).steps
+        [0, 1, 2, 3]
+        """
         arrays, meta_steps = {}, []
         for k in self.steps:
             meta = {}
@@ -250,7 +395,39 @@ class Trace:
 
     @classmethod
     def load(cls, path):
-        """Read a trace written by :meth:`save` (never unpickles anything)."""
+        """Read a trace written by :meth:`save` (never unpickles anything).
+
+        :func:`neurotrace.load` does the same for a trace file.
+
+        Parameters
+        ----------
+        path : str or path-like
+            An ``.npz`` file written by :meth:`save`.
+
+        Returns
+        -------
+        Trace
+
+        Raises
+        ------
+        FileNotFoundError
+            If there is no file at ``path``.
+        NeurotraceFileError
+            If the file is not a readable neurotrace trace, or is damaged.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> path = os.path.join(tempfile.mkdtemp(), "xor.npz")
+        >>> t.save(path)
+        >>> Trace.load(path)[3].loss == t[3].loss
+        True
+        """
         unreadable = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error)
         try:
             data = np.load(path, allow_pickle=False)
@@ -298,7 +475,39 @@ class Step:
     ``grad_bias`` and ``to_predecessors`` (``{"x0": ..., ...}``: the error sent to
     each predecessor); ``step.update["L1.N0"]`` has ``weights_before``,
     ``weights_after``, ``bias_before``, ``bias_after`` and the optimizer's state.
-    For a batch every value has a leading axis of samples.
+    For a batch every value has a leading axis of samples. Made by a
+    :class:`Trace` (``t[k]``), not by hand.
+
+    Parameters
+    ----------
+    trace : Trace
+        The trace the step belongs to.
+    data : dict
+        What the recorder stored for the step.
+
+    Attributes
+    ----------
+    id : int
+        The step number.
+    loss : float or None
+        The loss at this step; ``loss_name`` names the loss.
+    epoch : int or None
+        The epoch, when the step was made by :func:`~neurotrace.fit`.
+    targets, probabilities : ndarray or None
+        The targets and (softmax output) probabilities, when recorded.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+    >>> s = t[0]
+    >>> s.id, s.epoch, s.n_samples
+    (0, 0, None)
+    >>> sorted(s.forward["L1.N0"])
+    ['a', 'x', 'z']
     """
 
     def __init__(self, trace, data):
@@ -326,12 +535,64 @@ class Step:
         return None
 
     def record(self, name):
-        """Everything recorded for neuron ``name`` at this step, in one dict."""
+        """Everything recorded for neuron ``name`` at this step, in one dict.
+
+        Parameters
+        ----------
+        name : str
+            A neuron, e.g. ``"L1.N0"``.
+
+        Returns
+        -------
+        record : dict
+            The forward, backward and update values together; asking it for a
+            quantity that was not recorded raises a KeyError that lists what was.
+
+        Raises
+        ------
+        KeyError
+            If the neuron is not in the network or was not recorded.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> record = t[0].record("L2.N0")
+        >>> record["delta"] == t[0].backward["L2.N0"]["delta"]
+        True
+        """
         return _Record({**self.forward[name], **self.backward[name], **self.update[name]},
                        name, self.id, "forward, backward, update")
 
     def table(self, sample=0, digits=4):
-        """A readable table: one row per neuron, its forward and backward values."""
+        """A readable table: one row per neuron, its forward and backward values.
+
+        Parameters
+        ----------
+        sample : int, default=0
+            For a batch step, whose values to show.
+        digits : int, default=4
+            Significant digits.
+
+        Returns
+        -------
+        table : str
+            A title line (step, epoch, loss), a header and one line per recorded
+            neuron with ``z``, ``a``, ``dL_da``, ``da_dz``, ``delta`` and ``grad_bias``.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> print(t[0].table().splitlines()[1])
+        neuron             z           a       dL_da       da_dz       delta   grad_bias
+        """
         columns = ["z", "a", "dL_da", "da_dz", "delta", "grad_bias"]
         batch = self.n_samples is not None
         lines = [f"step {self.id}" + (f" (epoch {self.epoch})" if self.epoch is not None else "")

@@ -43,6 +43,7 @@ def trace(network, *, steps=None, every=1, neurons=None, quantities=None,
     Parameters
     ----------
     network : NeuralNetwork or VectorizedNetwork
+        The network to record; while the block runs, ``network.recorder`` is set.
     steps : range, slice or iterable of int, optional
         Which steps to keep (a step is one forward pass and what follows it;
         inside ``fit``, one batch). Default: all.
@@ -56,6 +57,20 @@ def trace(network, *, steps=None, every=1, neurons=None, quantities=None,
         A cap on memory. When reached, every other kept step is dropped and
         only every other step is kept from then on; the trace says so in
         ``t.thinned`` and warns once.
+
+    Yields
+    ------
+    Trace
+        Filled while the block runs; complete when it ends.
+
+    Raises
+    ------
+    RuntimeError
+        If ``network`` is already being traced (traces do not nest).
+    ValueError
+        If ``every`` is not a positive int, or ``quantities`` names an unknown quantity.
+    KeyError
+        If ``neurons`` names a neuron or layer the network does not have.
 
     Examples
     --------
