@@ -74,14 +74,17 @@ class NetworkBase:
     # --- facts about the network ----------------------------------------------------
     @property
     def n_inputs(self):
+        """The number of inputs, ``sizes[0]``."""
         return self.sizes[0]
 
     @property
     def n_outputs(self):
+        """The number of outputs, the size of the last layer."""
         return self.sizes[-1]
 
     @property
     def n_layers(self):
+        """The number of layers of neurons (the inputs are not a layer)."""
         return len(self.sizes) - 1
 
     @property
@@ -91,24 +94,82 @@ class NetworkBase:
 
     @property
     def flat_parameters(self):
-        """Every parameter in one vector (a live view); optimizers update this."""
+        """Every parameter in one vector, shape ``(n_parameters,)``: a live view optimizers update.
+
+        Layer after layer, neuron after neuron, ``[w_0, ..., w_{n_inputs-1}, b]`` (see
+        :mod:`neurotrace._base`); writing into it changes the network.
+        """
         return self._params
 
     @property
     def flat_gradients(self):
-        """dL/d(every parameter) from the last backward pass, laid out like flat_parameters."""
+        """dL/d(every parameter) from the last backward pass, shape ``(n_parameters,)``.
+
+        Laid out like :attr:`flat_parameters`; a live view the next backward pass overwrites.
+        """
         return self._grads
 
     def node_names(self):
-        """``[["L1.N0", ...], ["L2.N0", ...], ...]``, one list per layer."""
+        """The names of the neurons, one list per layer.
+
+        Returns
+        -------
+        names : list of list of str
+            ``[["L1.N0", ...], ["L2.N0", ...], ...]``.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> nt.NeuralNetwork([2, 3, 1], seed=0).node_names()
+        [['L1.N0', 'L1.N1', 'L1.N2'], ['L2.N0']]
+        """
         return names.neuron_names(self.sizes)
 
     def input_names(self):
-        """``["x0", "x1", ...]``, one name per input."""
+        """The names of the inputs.
+
+        Returns
+        -------
+        names : list of str
+            ``["x0", "x1", ...]``, one name per input.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> nt.NeuralNetwork([2, 3, 1], seed=0).input_names()
+        ['x0', 'x1']
+        """
         return names.predecessors(self.sizes, 0)
 
     def locate(self, name):
-        """``"L2.N1"`` -> ``(1, 1)``: 0-based layer and neuron indices, or a KeyError that helps."""
+        """``"L2.N1"`` -> ``(1, 1)``: the 0-based layer and neuron indices of a neuron.
+
+        Parameters
+        ----------
+        name : str
+            A neuron's name, ``"L{l}.N{j}"``.
+
+        Returns
+        -------
+        l, j : int
+            0-based layer index and neuron index.
+
+        Raises
+        ------
+        KeyError
+            If the network has no such neuron; the message lists its neurons.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
+        >>> net.locate("L1.N2")
+        (0, 2)
+        >>> net.locate("L3.N0")
+        Traceback (most recent call last):
+        ...
+        KeyError: "No neuron 'L3.N0' in this network: L1 has N0..N2, L2 has N0..N0."
+        """
         return names.parse_neuron(name, self.sizes)
 
     # --- the other backend -------------------------------------------------------------
@@ -141,11 +202,49 @@ class NetworkBase:
                                 network.activation_names[-1], **kwargs)
 
     def to_vectorized(self, dtype=np.float64):
-        """The same network as a :class:`~neurotrace.VectorizedNetwork` (weights copied exactly)."""
+        """The same network as a :class:`~neurotrace.VectorizedNetwork` (weights copied exactly).
+
+        Parameters
+        ----------
+        dtype : numpy dtype, default=numpy.float64
+            The new network's float type (``np.float32`` trades precision for speed).
+
+        Returns
+        -------
+        VectorizedNetwork
+            Same sizes, activations and parameters; no state is shared.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
+        >>> vec = net.to_vectorized()
+        >>> bool(np.allclose(vec.forward([[1.0, 2.0]]), net.forward([[1.0, 2.0]]), rtol=0, atol=1e-12))
+        True
+        """
         return NetworkBase.backends["vectorized"].from_network(self, dtype=dtype)
 
     def to_neurons(self):
-        """The same network as a :class:`~neurotrace.NeuralNetwork` of neuron objects."""
+        """The same network as a :class:`~neurotrace.NeuralNetwork` of neuron objects, weights copied.
+
+        Returns
+        -------
+        NeuralNetwork
+            Same sizes, activations and parameters; no state is shared.
+
+        Raises
+        ------
+        ValueError
+            If this network is not float64 (neuron objects compute in float64).
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> vec = nt.VectorizedNetwork([2, 3, 1], seed=0)
+        >>> net = vec.to_neurons()
+        >>> net["L1.N0"].weights.tolist() == vec.parameters()[0][0][:, 0].tolist()
+        True
+        """
         if self.flat_parameters.dtype != np.float64:
             raise ValueError(f"{type(self).__name__}.to_neurons: neuron objects compute in "
                              f"float64; this network is {self.flat_parameters.dtype}. Convert "
@@ -153,7 +252,22 @@ class NetworkBase:
         return NetworkBase.backends["neurons"].from_network(self)
 
     def parameters(self):
-        """``[(weights_1, bias_1), ...]``: live views of shape ``(n_inputs, n_neurons)``, ``(n_neurons,)``."""
+        """Every layer's weights and bias, as live views into :attr:`flat_parameters`.
+
+        Returns
+        -------
+        parameters : list of tuple of ndarray
+            ``[(weights_1, bias_1), ...]``, one pair per layer: ``weights_l`` of shape
+            ``(n_inputs, n_neurons)`` (column ``j`` is neuron ``j``'s weights) and
+            ``bias_l`` of shape ``(n_neurons,)``. Writing into them changes the network.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
+        >>> [(W.shape, b.shape) for W, b in net.parameters()]
+        [((2, 3), (3,)), ((3, 1), (1,))]
+        """
         return [(b[:, :-1].T, b[:, -1]) for b in self._blocks]
 
     def parameter_gradients(self):
@@ -169,7 +283,33 @@ class NetworkBase:
         return self._forward(self._check_inputs(X))
 
     def predict(self, X):
-        """Outputs, like :meth:`forward`, but never recorded by a trace."""
+        """The network's outputs for ``X``, like :meth:`forward`, but never recorded by a trace.
+
+        It is still a forward pass: what the last forward pass remembered is replaced.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_inputs,) or (n_samples, n_inputs)
+            One sample, or a batch with one sample per row.
+
+        Returns
+        -------
+        outputs : ndarray of shape (n_outputs,) or (n_samples, n_outputs)
+            A new array, yours to keep.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` is not of either shape, or holds NaN or inf.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> X, Y = nt.datasets.xor()
+        >>> net.predict(X).shape
+        (4, 1)
+        """
         recorder, self.recorder = self.recorder, None
         try:
             return np.array(self.forward(X), copy=True)
@@ -179,7 +319,37 @@ class NetworkBase:
     def backward(self, dL_da):
         """Backpropagate ``dL/da`` at the outputs; return dL/dx at the inputs.
 
-        Stores every parameter's gradient (see :meth:`parameter_gradients`).
+        Stores every parameter's gradient (see :meth:`parameter_gradients` and
+        :attr:`flat_gradients`); the parameters do not change (that is the optimizer's job).
+        A trace recording this network records the pass.
+
+        Parameters
+        ----------
+        dL_da : array-like of shape (n_outputs,) or (n_samples, n_outputs)
+            The loss's gradient at the outputs of the last :meth:`forward`, shaped like them.
+
+        Returns
+        -------
+        dL_dx : ndarray of shape (n_inputs,) or (n_samples, n_inputs)
+            The gradient at the inputs.
+
+        Raises
+        ------
+        RuntimeError
+            If :meth:`forward` was not called first.
+        ValueError
+            If ``dL_da`` is not shaped like the outputs, or holds NaN or inf.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> net = nt.NeuralNetwork.from_weights([np.array([[2.0], [3.0]])], [np.zeros(1)], "identity")
+        >>> net.forward([1.0, 1.0])
+        array([5.])
+        >>> net.backward([1.0])                     # dL/dx = w for L = a
+        array([2., 3.])
+        >>> net.parameter_gradients()[0][0].ravel()  # dL/dw = x
+        array([1., 1.])
         """
         if self.output is None:
             raise RuntimeError(f"{type(self).__name__}: call forward before backward.")
@@ -192,7 +362,39 @@ class NetworkBase:
         return self._backward(dL_da, delta)
 
     def loss(self, X, Y, loss="mse"):
-        """The loss of the current parameters on ``(X, Y)``; a forward pass no trace records."""
+        """The loss of the current parameters on ``(X, Y)``, from a forward pass no trace records.
+
+        The pass replaces what the last forward pass remembered.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_inputs,) or (n_samples, n_inputs)
+            One sample, or a batch with one sample per row.
+        Y : array-like of shape (n_outputs,) or (n_samples, n_outputs)
+            The targets, shaped like the outputs for ``X``.
+        loss : str or Loss, default="mse"
+            A name from :data:`neurotrace.losses.NAMES`, or a loss of your own.
+
+        Returns
+        -------
+        L : float
+            For a batch, the batch loss (the mean unless the loss's definition says otherwise).
+
+        Raises
+        ------
+        ValueError
+            If ``X`` or ``Y`` does not have the shape the network needs, or holds NaN or inf.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> net = nt.NeuralNetwork.from_weights([np.ones((1, 1))], [np.zeros(1)], "identity")
+        >>> X, Y = [[1.0], [2.0], [2.0]], [[0.0], [0.0], [0.0]]
+        >>> net.loss(X, Y)              # mean of (1, 4, 4)
+        3.0
+        >>> net.loss(X, Y, "sse")       # 1/2 (1 + 4 + 4)
+        4.5
+        """
         X = self._check_inputs(X)
         recorder, self.recorder = self.recorder, None
         try:
@@ -202,8 +404,30 @@ class NetworkBase:
             self.recorder = recorder
 
     def gradients(self, X, Y, loss="mse"):
-        """``[(dW_1, db_1), ...]`` of ``loss`` at ``(X, Y)``, shaped like the layers' parameters.
+        """Every layer's gradient of ``loss`` at ``(X, Y)``: one backprop, copies of the results.
 
+        Parameters
+        ----------
+        X : array-like of shape (n_inputs,) or (n_samples, n_inputs)
+            One sample, or a batch with one sample per row.
+        Y : array-like of shape (n_outputs,) or (n_samples, n_outputs)
+            The targets, shaped like the outputs for ``X``.
+        loss : str or Loss, default="mse"
+            A name from :data:`neurotrace.losses.NAMES`, or a loss of your own.
+
+        Returns
+        -------
+        gradients : list of tuple of ndarray
+            ``[(dW_1, db_1), ...]``, shaped like :meth:`parameters`: ``dW_l`` of shape
+            ``(n_inputs, n_neurons)``, ``db_l`` of shape ``(n_neurons,)``.
+
+        Raises
+        ------
+        ValueError
+            If ``X`` or ``Y`` does not have the shape the network needs, or holds NaN or inf.
+
+        Examples
+        --------
         >>> import neurotrace as nt
         >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
         >>> [dW.shape for dW, db in net.gradients([[0.0, 1.0]], [[1.0]])]

@@ -16,11 +16,51 @@ __all__ = ["Layer"]
 class Layer:
     """``n_neurons`` neurons as matrices: ``weights`` ``(n_inputs, n_neurons)``, ``bias`` ``(n_neurons,)``.
 
+    Parameters
+    ----------
+    n_inputs : int
+        How many inputs every neuron of the layer reads.
+    n_neurons : int
+        How many neurons the layer has.
+    activation : str or Activation, default="sigmoid"
+        One of ``identity, sigmoid, tanh, relu, leaky_relu``, or ``"softmax"``
+        (applied across the layer; for an output layer only).
+    weights : array-like of shape (n_inputs, n_neurons), optional
+        Explicit weights (column ``j`` is neuron ``j``'s); drawn with ``init`` otherwise.
+    bias : array-like of shape (n_neurons,), optional
+        Explicit biases; drawn with ``init`` otherwise.
+    init : str, default="xavier"
+        Initializer (see :mod:`neurotrace.init`) for what is not given.
+    rng : numpy.random.Generator, optional
+        Where random numbers come from (``default_rng()`` if not given).
+    dtype : {numpy.float64, numpy.float32}, default=numpy.float64
+        The float type of the parameters and of everything computed.
+    name : str, default="layer"
+        How errors name it; a network renames its layers ``"L1"``, ``"L2"``, ...
+
+    Attributes
+    ----------
+    X, Z, A : ndarray
+        The last forward pass: inputs ``(n_samples, n_inputs)`` (or ``(n_inputs,)``),
+        ``Z`` and ``A`` of shape ``(n_samples, n_neurons)`` (or ``(n_neurons,)``).
+    dL_da, da_dz, delta : ndarray of the shape of ``A``
+        The last backward pass (``da_dz`` is None when ``delta`` was given).
+
+    Raises
+    ------
+    ValueError
+        If a size is not a positive int, the activation or ``dtype`` is not valid,
+        or ``weights`` / ``bias`` have the wrong shape or hold NaN or inf.
+
     Examples
     --------
     >>> layer = Layer(2, 3, "relu", weights=np.ones((2, 3)), bias=np.zeros(3))
     >>> layer.forward(np.array([[1.0, 2.0]])).tolist()
     [[3.0, 3.0, 3.0]]
+    >>> layer.backward(np.ones((1, 3))).tolist()      # dL/dX = delta W^T
+    [[3.0, 3.0]]
+    >>> layer.grad_weights.tolist()                   # dL/dW = X^T delta
+    [[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]
     """
 
     def __init__(self, n_inputs, n_neurons, activation="sigmoid", *, weights=None, bias=None,
@@ -62,6 +102,7 @@ class Layer:
 
     @property
     def activation_name(self):
+        """The activation's name, ``"softmax"`` included."""
         return "softmax" if self.is_softmax else self.activation.name
 
     # --- parameters --------------------------------------------------------------------
@@ -93,10 +134,12 @@ class Layer:
 
     @property
     def grad_weights(self):
+        """dL/dweights from the last backward pass, shape ``(n_inputs, n_neurons)`` (a live view)."""
         return self._gW
 
     @property
     def grad_bias(self):
+        """dL/dbias from the last backward pass, shape ``(n_neurons,)`` (a live view)."""
         return self._gb
 
     # --- forward and backward -------------------------------------------------------------

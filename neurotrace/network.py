@@ -14,24 +14,45 @@ ONE = np.ones(1)
 class NeuralNetwork(NetworkBase, backend="neurons"):
     """Layers of :class:`Neuron` objects, layer ``l`` feeding layer ``l + 1``.
 
+    Every neuron owns its weights and runs its own :meth:`Neuron.forward` and
+    :meth:`Neuron.backward`; the network passes values from layer to layer and adds
+    up the errors sent back. All parameters live in one vector,
+    :attr:`flat_parameters`, that each neuron's ``weights`` and ``bias`` are views into.
+
     Parameters
     ----------
-    sizes : list of int
-        ``[n_inputs, n_hidden_1, ..., n_outputs]``, e.g. ``[2, 4, 4, 1]``.
+    sizes : list of int, or list of list of Neuron
+        ``[n_inputs, n_hidden_1, ..., n_outputs]``, e.g. ``[2, 4, 4, 1]``; or lists of
+        ready-made neurons, one list per layer (``[[n1, n2], [n3]]``), whose weights
+        the network then holds (``activation``, ``init``, ``seed`` and ``rng`` are not used).
     activation : str or list of str, default="sigmoid"
         One name for every layer, or one per layer.
     output_activation : str, optional
         The output layer's activation (``"softmax"`` is allowed only here).
         Defaults to ``activation``.
     init : str, default="xavier"
-        ``uniform``, ``normal``, ``xavier``, ``he`` or ``lecun``.
+        ``uniform``, ``normal``, ``xavier``, ``he`` or ``lecun`` (see :mod:`neurotrace.init`).
     seed : int, optional
         The same seed always gives the same network (on either backend).
+    rng : numpy.random.Generator, optional
+        Draw the initial weights from this generator instead (``seed`` is then not used).
 
     Attributes
     ----------
     layers : list of list of Neuron
         ``layers[l][j]`` is the neuron called ``f"L{l + 1}.N{j}"``.
+    sizes : list of int
+        ``[n_inputs, n_hidden_1, ..., n_outputs]``.
+    activation_names : list of str
+        One activation name per layer.
+    output : ndarray or None
+        The outputs of the last forward pass.
+
+    Raises
+    ------
+    ValueError
+        If ``sizes``, an activation or ``init`` is not valid; the message says what is
+        expected.
 
     Examples
     --------
@@ -40,6 +61,8 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
     (1,)
     >>> net["L1.N2"] is net.layers[0][2]
     True
+    >>> net
+    NeuralNetwork([2, 3, 1], activation='tanh', output_activation='tanh')
     """
 
     def __init__(self, sizes, activation="sigmoid", output_activation=None, *,
@@ -58,9 +81,31 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
     def from_weights(cls, weights, biases, activation="sigmoid", output_activation=None):
         """A network with explicit parameters, e.g. to reproduce an exercise's numbers.
 
-        ``weights[l]`` has shape ``(n_inputs, n_neurons)`` (column ``j`` is neuron
-        ``j``'s weights) and ``biases[l]`` shape ``(n_neurons,)``.
+        Parameters
+        ----------
+        weights : list of array-like
+            ``weights[l]`` of shape ``(n_inputs, n_neurons)``: column ``j`` holds neuron
+            ``j``'s weights. Each layer's ``n_inputs`` is the size of the layer before.
+        biases : list of array-like
+            ``biases[l]`` of shape ``(n_neurons,)``.
+        activation : str or list of str, default="sigmoid"
+            One name for every layer, or one per layer.
+        output_activation : str, optional
+            The output layer's activation; defaults to ``activation``.
 
+        Returns
+        -------
+        NeuralNetwork
+            Its parameters are copies of ``weights`` and ``biases``.
+
+        Raises
+        ------
+        ValueError
+            If the shapes do not fit together (the message names the layer), a value is
+            NaN or inf, or an activation is not valid.
+
+        Examples
+        --------
         >>> net = NeuralNetwork.from_weights([np.ones((2, 1))], [np.zeros(1)], "identity")
         >>> float(net.forward(np.array([1.0, 2.0]))[0])
         3.0
@@ -135,7 +180,18 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
         return self.layers[l][j]
 
     def neurons(self):
-        """Every neuron, layer by layer."""
+        """Every neuron, layer by layer.
+
+        Returns
+        -------
+        neurons : list of Neuron
+            ``L1.N0, L1.N1, ..., L2.N0, ...``.
+
+        Examples
+        --------
+        >>> [n.name for n in NeuralNetwork([2, 2, 1], seed=0).neurons()]
+        ['L1.N0', 'L1.N1', 'L2.N0']
+        """
         return [n for layer in self.layers for n in layer]
 
     # --- forward and backward -------------------------------------------------------

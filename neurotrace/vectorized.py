@@ -19,7 +19,37 @@ __all__ = ["VectorizedNetwork"]
 class VectorizedNetwork(NetworkBase, backend="vectorized"):
     """A network of :class:`Layer` objects; the same methods as :class:`NeuralNetwork`.
 
-    ``dtype=np.float32`` trades precision for speed (the default is float64).
+    Each layer computes all its neurons with one matrix product; the numbers are
+    those of :class:`NeuralNetwork` (to 1e-12 in float64), and the same seed gives
+    the same weights.
+
+    Parameters
+    ----------
+    sizes : list of int
+        ``[n_inputs, n_hidden_1, ..., n_outputs]``, e.g. ``[2, 4, 4, 1]``.
+    activation : str or list of str, default="sigmoid"
+        One name for every layer, or one per layer.
+    output_activation : str, optional
+        The output layer's activation (``"softmax"`` is allowed only here).
+        Defaults to ``activation``.
+    init : str, default="xavier"
+        ``uniform``, ``normal``, ``xavier``, ``he`` or ``lecun`` (see :mod:`neurotrace.init`).
+    seed : int, optional
+        The same seed always gives the same network (on either backend).
+    rng : numpy.random.Generator, optional
+        Draw the initial weights from this generator instead (``seed`` is then not used).
+    dtype : {numpy.float64, numpy.float32}, default=numpy.float64
+        ``np.float32`` trades precision for speed.
+
+    Attributes
+    ----------
+    layers : list of Layer
+        ``layers[l]`` is the layer called ``f"L{l + 1}"``; ``vec["L1"]`` is ``vec.layers[0]``.
+
+    Raises
+    ------
+    ValueError
+        If ``sizes``, an activation, ``init`` or ``dtype`` is not valid.
 
     Examples
     --------
@@ -28,6 +58,8 @@ class VectorizedNetwork(NetworkBase, backend="vectorized"):
     >>> vec = VectorizedNetwork([2, 3, 1], seed=0)      # the same seed, the same weights
     >>> bool(np.all(vec.flat_parameters == net.flat_parameters))
     True
+    >>> vec["L1"].weights.shape
+    (2, 3)
     """
 
     def __init__(self, sizes, activation="sigmoid", output_activation=None, *,
@@ -43,7 +75,39 @@ class VectorizedNetwork(NetworkBase, backend="vectorized"):
     @classmethod
     def from_weights(cls, weights, biases, activation="sigmoid", output_activation=None,
                      dtype=np.float64):
-        """A network with explicit ``weights[l]`` ``(n_inputs, n_neurons)`` and ``biases[l]``."""
+        """A network with explicit parameters, e.g. to reproduce an exercise's numbers.
+
+        Parameters
+        ----------
+        weights : list of array-like
+            ``weights[l]`` of shape ``(n_inputs, n_neurons)``: column ``j`` holds neuron
+            ``j``'s weights. Each layer's ``n_inputs`` is the size of the layer before.
+        biases : list of array-like
+            ``biases[l]`` of shape ``(n_neurons,)``.
+        activation : str or list of str, default="sigmoid"
+            One name for every layer, or one per layer.
+        output_activation : str, optional
+            The output layer's activation; defaults to ``activation``.
+        dtype : {numpy.float64, numpy.float32}, default=numpy.float64
+            The float type of the network.
+
+        Returns
+        -------
+        VectorizedNetwork
+            Its parameters are copies of ``weights`` and ``biases``.
+
+        Raises
+        ------
+        ValueError
+            If the shapes do not fit together (the message names the layer), a value is
+            NaN or inf, or an activation is not valid.
+
+        Examples
+        --------
+        >>> vec = VectorizedNetwork.from_weights([np.ones((2, 1))], [np.zeros(1)], "identity")
+        >>> vec.forward([[1.0, 2.0]])
+        array([[3.]])
+        """
         weights, biases = check_weights(weights, biases, "VectorizedNetwork.from_weights")
         sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
         acts = parse_activations(len(weights), activation, output_activation,
@@ -54,7 +118,34 @@ class VectorizedNetwork(NetworkBase, backend="vectorized"):
 
     @classmethod
     def from_layers(cls, layers):
-        """Adopt ready-made :class:`Layer` objects (their parameters move into the network)."""
+        """A network of ready-made :class:`Layer` objects (their parameters move into the network).
+
+        Parameters
+        ----------
+        layers : list of Layer
+            Layer ``l + 1`` reads the outputs of layer ``l``; each may belong to no other
+            network. They are renamed ``"L1"``, ``"L2"``, ...
+
+        Returns
+        -------
+        VectorizedNetwork
+
+        Raises
+        ------
+        TypeError
+            If an item is not a :class:`Layer`.
+        ValueError
+            If a layer's ``n_inputs`` is not the size of the layer before, a layer
+            already belongs to a network, or a softmax layer is not the last.
+
+        Examples
+        --------
+        >>> hidden = Layer(2, 3, "relu", weights=np.ones((2, 3)), bias=np.zeros(3))
+        >>> output = Layer(3, 1, "identity", weights=np.ones((3, 1)), bias=np.zeros(1))
+        >>> vec = VectorizedNetwork.from_layers([hidden, output])
+        >>> vec.forward([1.0, 1.0]), hidden.name
+        (array([6.]), 'L1')
+        """
         for l, layer in enumerate(layers, start=1):
             if not isinstance(layer, Layer):
                 raise TypeError(f"VectorizedNetwork: L{l} must be a Layer, got {layer!r}.")
@@ -96,6 +187,7 @@ class VectorizedNetwork(NetworkBase, backend="vectorized"):
 
     @property
     def dtype(self):
+        """The float type of the parameters and of every computation (float64 or float32)."""
         return self._params.dtype
 
     def _forward(self, X):
