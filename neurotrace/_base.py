@@ -362,39 +362,7 @@ class NetworkBase:
         return self._backward(dL_da, delta)
 
     def loss(self, X, Y, loss="mse"):
-        """The loss of the current parameters on ``(X, Y)``, from a forward pass no trace records.
-
-        The pass replaces what the last forward pass remembered.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_inputs,) or (n_samples, n_inputs)
-            One sample, or a batch with one sample per row.
-        Y : array-like of shape (n_outputs,) or (n_samples, n_outputs)
-            The targets, shaped like the outputs for ``X``.
-        loss : str or Loss, default="mse"
-            A name from :data:`neurotrace.losses.NAMES`, or a loss of your own.
-
-        Returns
-        -------
-        L : float
-            For a batch, the batch loss (the mean unless the loss's definition says otherwise).
-
-        Raises
-        ------
-        ValueError
-            If ``X`` or ``Y`` does not have the shape the network needs, or holds NaN or inf.
-
-        Examples
-        --------
-        >>> import neurotrace as nt
-        >>> net = nt.NeuralNetwork.from_weights([np.ones((1, 1))], [np.zeros(1)], "identity")
-        >>> X, Y = [[1.0], [2.0], [2.0]], [[0.0], [0.0], [0.0]]
-        >>> net.loss(X, Y)              # mean of (1, 4, 4)
-        3.0
-        >>> net.loss(X, Y, "sse")       # 1/2 (1 + 4 + 4)
-        4.5
-        """
+        """The loss of the current parameters on ``(X, Y)``; a forward pass no trace records."""
         X = self._check_inputs(X)
         recorder, self.recorder = self.recorder, None
         try:

@@ -124,7 +124,6 @@ class Neuron:
 
     @property
     def bias(self):
-        """The bias, a float (assigning to it changes the neuron)."""
         return float(self._params[-1])
 
     @bias.setter

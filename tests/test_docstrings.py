@@ -35,6 +35,8 @@ KNOWN_OFFENDERS = {
     "neurotrace._base.NetworkBase.backprop: no Returns section",
     "neurotrace._base.NetworkBase.forward: no Parameters section",
     "neurotrace._base.NetworkBase.forward: no Returns section",
+    "neurotrace._base.NetworkBase.loss: no Parameters section",
+    "neurotrace._base.NetworkBase.loss: no Returns section",
     "neurotrace._base.NetworkBase.parameter_gradients: no Returns section",
     "neurotrace.layer.Layer.backward: no Parameters section",
     "neurotrace.layer.Layer.backward: no Returns section",
@@ -42,6 +44,7 @@ KNOWN_OFFENDERS = {
     "neurotrace.layer.Layer.forward: no Returns section",
     "neurotrace.neuron.Neuron.backward: no Parameters section",
     "neurotrace.neuron.Neuron.backward: no Returns section",
+    "neurotrace.neuron.Neuron.bias: no docstring",
     "neurotrace.neuron.Neuron.forward: no Parameters section",
     "neurotrace.neuron.Neuron.forward: no Returns section",
 }
