@@ -172,8 +172,7 @@ class TrainingStepEpoch(StepEpoch):
         X, Y, loss = self.X, self.Y, losses.sse
         start = time.perf_counter()
         for i in range(0, self.n_samples, b):
-            network._forward(X[i:i + b])
-            network._loss_backward(Y[i:i + b], loss, to_inputs=False)
+            network.backprop(X[i:i + b], Y[i:i + b], loss, to_inputs=False, check=False)
             optimizer.step(network)
         return time.perf_counter() - start
 

@@ -109,6 +109,20 @@ class NetworkBase:
         """
         return self._grads
 
+    @property
+    def parameter_blocks(self):
+        """Per layer, its parameters as one block ``(n_neurons, n_inputs + 1)`` (live views).
+
+        Row ``j`` is neuron ``j``'s ``[w_0, ..., w_{n_inputs-1}, b]``: the layout of
+        :attr:`flat_parameters`, layer by layer (see the module's docstring).
+        """
+        return self._blocks
+
+    @property
+    def gradient_blocks(self):
+        """dL/d :attr:`parameter_blocks` from the last backward pass (live views)."""
+        return self._grad_blocks
+
     def node_names(self):
         """The names of the neurons, one list per layer.
 
@@ -271,16 +285,20 @@ class NetworkBase:
         return [(b[:, :-1].T, b[:, -1]) for b in self._blocks]
 
     def parameter_gradients(self):
-        """``[(dW_1, db_1), ...]`` from the last backward pass, shaped like :meth:`parameters`."""
-        return [(g[:, :-1].T, g[:, -1]) for g in self._grad_blocks]
+        """``[(dW_1, db_1), ...]`` from the last backward pass, shaped like :meth:`parameters`.
+
+        Copies, yours to keep: the next backward pass does not change them.
+        """
+        return [(g[:, :-1].T.copy(), g[:, -1].copy()) for g in self._grad_blocks]
 
     # --- the computation ----------------------------------------------------------------
     def forward(self, X):
         """Outputs: ``(n_outputs,)`` for one sample, ``(n_samples, n_outputs)`` for a batch.
 
-        Remembers what backward needs.
+        Remembers what backward needs (a copy of ``X``: changing ``X`` afterwards
+        changes nothing here).
         """
-        return self._forward(self._check_inputs(X))
+        return self._forward(self.check_inputs(X, copy=True))
 
     def predict(self, X):
         """The network's outputs for ``X``, like :meth:`forward`, but never recorded by a trace.
@@ -353,7 +371,8 @@ class NetworkBase:
         """
         if self.output is None:
             raise RuntimeError(f"{type(self).__name__}: call forward before backward.")
-        dL_da = np.asarray(dL_da, dtype=self._params.dtype)
+        dL_da = as_float_array(dL_da, "dL/da", type(self).__name__, self._params.dtype,
+                               copy=True)         # a copy: the caller may change theirs
         if dL_da.shape != self.output.shape:
             raise ValueError(f"{type(self).__name__}: dL/da must have the shape of the outputs "
                              f"{self.output.shape}, got {dL_da.shape}.")
@@ -363,11 +382,11 @@ class NetworkBase:
 
     def loss(self, X, Y, loss="mse"):
         """The loss of the current parameters on ``(X, Y)``; a forward pass no trace records."""
-        X = self._check_inputs(X)
+        X = self.check_inputs(X)
         recorder, self.recorder = self.recorder, None
         try:
             self._forward(X)
-            return self._output_step(self._check_targets(Y), losses.get(loss))[0]
+            return self._output_step(self.check_targets(Y), losses.get(loss))[0]
         finally:
             self.recorder = recorder
 
@@ -402,13 +421,29 @@ class NetworkBase:
         [(2, 3), (3, 1)]
         """
         self.backprop(X, Y, loss)
-        return [(dW.copy(), db.copy()) for dW, db in self.parameter_gradients()]
+        return self.parameter_gradients()
 
-    def backprop(self, X, Y, loss="mse", to_inputs=True):
-        """Forward, loss, backward: fills every gradient and returns the loss value."""
-        X = self._check_inputs(X)
+    def backprop(self, X, Y, loss="mse", to_inputs=True, check=True):
+        """Forward, loss, backward: fills every gradient and returns the loss value.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_inputs,) or (n_samples, n_inputs)
+        Y : ndarray shaped like the outputs
+        loss : str or Loss, default="mse"
+        to_inputs : bool, default=True
+            ``False``: skip dL/dX at the inputs (training needs only the parameters').
+        check : bool, default=True
+            Check ``X`` and ``Y`` (copies are kept). :func:`~neurotrace.fit` checks the
+            whole data set once (:meth:`check_inputs`, :meth:`check_targets`), then
+            passes ``False`` for each of its batches.
+        """
+        if check:
+            X = self.check_inputs(X, copy=True)
         self._forward(X)
-        return self._loss_backward(self._check_targets(Y), losses.get(loss), to_inputs)
+        if check:
+            Y = self.check_targets(Y)
+        return self._loss_backward(Y, losses.get(loss), to_inputs)
 
     def _loss_backward(self, Y, loss, to_inputs=True):
         value, dL_da, delta, fused = self._output_step(Y, loss)
@@ -448,12 +483,23 @@ class NetworkBase:
         return value, dL_da, delta, False
 
     # --- checks -------------------------------------------------------------------------
-    def _check_inputs(self, X):
-        return check_inputs(X, self.n_inputs, f"{type(self).__name__} (layer L1)",
-                            self._params.dtype)
+    def check_inputs(self, X, copy=False):
+        """``X`` as an array of shape ``(n_inputs,)`` or ``(n_samples, n_inputs)``, or an error.
 
-    def _check_targets(self, Y):
-        return check_targets(Y, self.output.shape, f"{type(self).__name__} (output layer "
+        The error names the layer that reads the inputs (L1) and the shape expected.
+        ``copy=True`` returns a new array in any case.
+        """
+        return check_inputs(X, self.n_inputs, f"{type(self).__name__} (layer L1)",
+                            self._params.dtype, copy)
+
+    def check_targets(self, Y, n_samples=None):
+        """``Y`` shaped like the outputs, or an error naming the output layer.
+
+        ``n_samples``: targets for a batch of that many samples; otherwise the
+        outputs of the last forward pass give the shape.
+        """
+        shape = self.output.shape if n_samples is None else (n_samples, self.n_outputs)
+        return check_targets(Y, shape, f"{type(self).__name__} (output layer "
                              f"L{self.n_layers})", self._params.dtype)
 
     def __repr__(self):

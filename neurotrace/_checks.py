@@ -21,17 +21,30 @@ def check_finite(array, what, owner):
                          f"(value {array[tuple(bad)].item()!r}); expected finite numbers.")
 
 
-def as_float_array(data, what, owner, dtype=np.float64):
+def as_float_array(data, what, owner, dtype=np.float64, copy=False):
+    """``data`` as a float array (a new one if ``copy``), or a ValueError naming ``what``."""
+    if np.iscomplexobj(data):
+        raise ValueError(f"{owner}: {what} must be real numbers, got complex numbers "
+                         f"(e.g. {np.asarray(data).flat[0]!r}); pass the real part (.real) "
+                         f"if that is what you mean.")
     try:
-        return np.asarray(data, dtype=dtype)
+        return np.array(data, dtype=dtype, copy=True) if copy else np.asarray(data, dtype=dtype)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{owner}: {what} must be numbers, got {type(data).__name__} "
                          f"({error}).") from None
 
 
-def check_inputs(X, n_inputs, owner, dtype=np.float64):
-    """``X`` as a float array of shape ``(n_inputs,)`` or ``(n_samples, n_inputs)``."""
-    X = as_float_array(X, "inputs", owner, dtype)
+def check_inputs(X, n_inputs, owner, dtype=np.float64, copy=False):
+    """``X`` as a float array of shape ``(n_inputs,)`` or ``(n_samples, n_inputs)``.
+
+    ``copy=True`` returns a new array, so that a caller who changes ``X`` later
+    (``X *= 10``) changes nothing the engine remembers.
+    """
+    X = as_float_array(X, "inputs", owner, dtype, copy)
+    if X.ndim == 2 and X.shape[0] == 0 and X.shape[1] == n_inputs:
+        raise ValueError(f"{owner} got an empty batch, shape {X.shape}: expected at least one "
+                         f"sample, an array of shape (n_samples, {n_inputs}) with "
+                         f"n_samples >= 1.")
     if X.ndim not in (1, 2) or X.shape[-1] != n_inputs or X.shape[0] == 0:
         raise ValueError(f"{owner} expected {n_inputs} inputs: an array of shape ({n_inputs},) "
                          f"or (n_samples, {n_inputs}), got array of shape {X.shape}.")

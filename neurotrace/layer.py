@@ -75,18 +75,25 @@ class Layer:
         if self.dtype not in (np.float64, np.float32):
             raise ValueError(f"Layer {name}: dtype must be float64 or float32, got {dtype!r}.")
         shape = (self.n_neurons, self.n_inputs + 1)
-        self._bind(np.empty(shape, self.dtype), np.zeros(shape, self.dtype))
+        self.use_storage(np.empty(shape, self.dtype), np.zeros(shape, self.dtype))
         if weights is None or bias is None:
             w0, b0 = initialize(init, self.n_inputs, self.n_neurons, make_rng(rng=rng),
                                 f"Layer {name}")
         self.weights = w0 if weights is None else weights
         self.bias = b0 if bias is None else bias
-        self._owned = False
+        self.network = None               # the network this layer belongs to, if any
         self.forget()
 
-    def _bind(self, block, grad_block):
-        """Keep parameters in ``block`` (row j = neuron j's ``[w, b]``) and gradients in ``grad_block``."""
-        self._block, self._grad_block = block, grad_block
+    def use_storage(self, block, grad_block):
+        """Keep parameters in ``block`` (row j = neuron j's ``[w, b]``) and gradients in ``grad_block``.
+
+        Both have shape ``(n_neurons, n_inputs + 1)`` and are used as they are (a
+        network hands each layer its block of the one parameter vector). The current
+        values are copied in.
+        """
+        if hasattr(self, "block"):
+            block[...] = self.block
+        self.block, self.grad_block = block, grad_block
         self._W, self._b = block[:, :-1].T, block[:, -1]
         self._gW, self._gb = grad_block[:, :-1].T, grad_block[:, -1]
 
@@ -143,11 +150,13 @@ class Layer:
         return self._gb
 
     # --- forward and backward -------------------------------------------------------------
-    def forward(self, X):
-        """``A = f(X @ weights + bias)``: ``(n_neurons,)`` or ``(n_samples, n_neurons)``."""
-        return self._forward(check_inputs(X, self.n_inputs, f"Layer {self.name}", self.dtype))
+    def forward(self, X, *, check=True):
+        """``A = f(X @ weights + bias)``: ``(n_neurons,)`` or ``(n_samples, n_neurons)``.
 
-    def _forward(self, X):
+        ``check=False``: ``X`` is not checked (a network checks its inputs once).
+        """
+        if check:
+            X = check_inputs(X, self.n_inputs, f"Layer {self.name}", self.dtype, copy=True)
         self.X = X
         Z = X @ self._W                                   # Z = X W + b, all neurons at once
         Z += self._b
@@ -158,19 +167,22 @@ class Layer:
         self.Z, self.A = Z, A
         return A
 
-    def backward(self, dL_da):
-        """Store the gradients; return dL/dX for the layer before."""
-        if self.A is None:
-            raise RuntimeError(f"Layer {self.name}: call forward before backward.")
-        dL_da = as_float_array(dL_da, "dL/da", f"Layer {self.name}", self.dtype)
-        if dL_da.shape != self.A.shape:
-            raise ValueError(f"Layer {self.name}: dL/da must have the shape of A, "
-                             f"{self.A.shape}, got {dL_da.shape}.")
-        check_finite(dL_da, "dL/da", f"Layer {self.name}")
-        delta = activations.softmax_vjp(self.A, dL_da) if self.is_softmax else None
-        return self._backward(dL_da, delta)
+    def backward(self, dL_da=None, *, delta=None, send=True, check=True):
+        """Store the gradients; return dL/dX for the layer before (None if not ``send``).
 
-    def _backward(self, dL_da, delta=None, to_inputs=True):
+        ``delta``: dL/dZ itself, when known (the fused output gradients); ``check=False``:
+        ``dL_da`` is not checked (a network made it).
+        """
+        if check:
+            if self.A is None:
+                raise RuntimeError(f"Layer {self.name}: call forward before backward.")
+            dL_da = as_float_array(dL_da, "dL/da", f"Layer {self.name}", self.dtype, copy=True)
+            if dL_da.shape != self.A.shape:
+                raise ValueError(f"Layer {self.name}: dL/da must have the shape of A, "
+                                 f"{self.A.shape}, got {dL_da.shape}.")
+            check_finite(dL_da, "dL/da", f"Layer {self.name}")
+            if self.is_softmax:
+                delta = activations.softmax_vjp(self.A, dL_da)
         self.dL_da = dL_da
         if delta is None:
             self.da_dz = self.activation.derivative(self.Z, self.A)   # f'(Z)
@@ -184,8 +196,8 @@ class Layer:
             self._gb[...] = delta                         # dL/db = delta
         else:
             np.matmul(X.T, delta, out=self._gW)           # dL/dW = X^T delta, summed over samples
-            self._gb[...] = delta.sum(axis=0)             # dL/db = delta summed over samples
-        if not to_inputs:
+            np.add.reduce(delta, axis=0, out=self._gb)    # dL/db = delta summed over samples
+        if not send:
             return None
         return delta @ self._W.T                          # dL/dX = delta W^T: every error sent, added up
 

@@ -11,6 +11,7 @@ __all__ = ["NeuralNetwork"]
 ONE = np.ones(1)
 
 
+
 class NeuralNetwork(NetworkBase, backend="neurons"):
     """Layers of :class:`Neuron` objects, layer ``l`` feeding layer ``l + 1``.
 
@@ -138,7 +139,7 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
             for j, n in enumerate(layer):
                 if not isinstance(n, Neuron):
                     raise TypeError(f"NeuralNetwork: L{l}.N{j} must be a Neuron, got {n!r}.")
-                if n._owned:
+                if n.network is not None:
                     raise ValueError(f"NeuralNetwork: neuron {n.name} already belongs to a "
                                      f"network; make a new Neuron for L{l}.N{j}.")
                 expected = n_in if n_in is not None else layer[0].n_inputs
@@ -164,14 +165,12 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
         self._adopt_neurons()
 
     def _adopt_neurons(self):
-        """Move every neuron's parameters into the network's flat vector (see _network)."""
+        """Hand every neuron its row of the network's parameter and gradient vectors."""
         for l, layer in enumerate(self.layers):
             for j, neuron in enumerate(layer):
-                self._blocks[l][j] = neuron._params
-                neuron._bind(self._blocks[l][j], self._grad_blocks[l][j])
-                neuron.name, neuron._owned = names.neuron(l, j), True
+                neuron.use_storage(self._blocks[l][j], self._grad_blocks[l][j])
+                neuron.name, neuron.network = names.neuron(l, j), self
         self.output = None
-        self._sent = {}
 
     # --- lookup -------------------------------------------------------------------------
     def __getitem__(self, name):
@@ -195,31 +194,43 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
         return [n for layer in self.layers for n in layer]
 
     # --- forward and backward -------------------------------------------------------
+    # Every neuron runs its own public forward and backward (see Neuron); the network
+    # only passes values from layer to layer and adds up the errors sent back.
     def _forward(self, X):
         recorder = self.recorder
         one = X.ndim == 1
         if one:
-            x1 = np.concatenate((X, ONE))                 # [x, 1]: see Neuron._forward_one
+            X = np.concatenate((X, ONE))              # one sample as [x, 1] (see Neuron.x1)
         for l, layer in enumerate(self.layers):
-            if one:                                       # each neuron: a = f([x, 1] . [w, b])
-                values = [neuron._forward_one(x1) for neuron in layer]
+            values = [neuron.forward(X, check=False) for neuron in layer]   # a = f(x . w + b)
+            if one:                                   # a float per neuron: [a, 1]
                 values.append(1.0)
-                x1 = np.array(values)                     # [a, 1], the next layer's input
-                A = x1[:-1]
-            else:                                         # each neuron: a = f(X w + b)
-                A = np.stack([neuron._forward_batch(X) for neuron in layer], axis=-1)
+                A1 = np.array(values)
+                A = A1[:-1]
+            else:                                     # (n_neurons, n_samples), transposed
+                A = A1 = np.array(values).T
             if l == len(self.layers) - 1 and self.has_softmax_output:
                 A = activations.softmax(A)                # the layer: p = softmax(z)
                 for j, neuron in enumerate(layer):
                     neuron.a = A[..., j]
             if recorder is not None:
-                recorder.record(self, "forward", layer=l, a=A)
-            X = A
-        self.output = X
-        return X
+                recorder.record(self, "forward", layer=l, x=X[:-1] if one else X,
+                                z=self._layer_values(layer, "z"), a=A,
+                                parameters=self._blocks[l])
+            X = A1
+        self.output = A
+        return A
 
     def _output_z(self):
-        return np.stack([np.asarray(n.z) for n in self.layers[-1]], axis=-1)
+        return self._layer_values(self.layers[-1], "z")
+
+    @staticmethod
+    def _layer_values(layer, name):
+        """One layer-level array of the neurons' ``name`` (z, da_dz, ...), neurons last."""
+        values = [getattr(neuron, name) for neuron in layer]
+        if values[0] is None:
+            return None
+        return np.array(values) if np.ndim(values[0]) == 0 else np.array(values).T
 
     def _backward(self, dL_dA, delta=None, to_inputs=True):
         """Backward from ``dL/da`` at the outputs (or ``delta = dL/dz`` when given)."""
@@ -227,32 +238,30 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
         one = self.output.ndim == 1
         for l in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[l]
-            sends = to_inputs or l > 0
-            sent = self._sent_buffer(l, layer[0].x.shape) if sends else [None] * len(layer)
-            if delta is not None:                         # softmax or fused: dL/dz is given
-                for j, neuron in enumerate(layer):
-                    neuron.dL_da = None if dL_dA is None else dL_dA[..., j]
-                    neuron.da_dz = None
-                    if one:
-                        neuron._send_one(float(delta[j]), sent[j])
-                    else:
-                        neuron._send_batch(delta[:, j], sent[j])
-            elif one:                                     # each neuron: delta = dL/da * f'(z)
-                for neuron, dL_da, out in zip(layer, dL_dA.tolist(), sent):
-                    neuron._backward_one(dL_da, out)
-            else:
-                for neuron, dL_da, out in zip(layer, dL_dA.T, sent):
-                    neuron._backward_batch(dL_da, out)
+            send = to_inputs or l > 0
+            # Row j receives what neuron j sends back; a new buffer each pass, so the
+            # errors a caller kept (neuron.to_predecessors) never change under them.
+            shape = (len(layer), self.sizes[l]) if one else (len(layer),) + self.output.shape[:1] \
+                + (self.sizes[l],)
+            sent = np.empty(shape) if send else [None] * len(layer)
+            # One sample: plain floats are the fastest numbers for each neuron's scalar math.
+            given = delta if delta is not None else dL_dA
+            given = given.tolist() if one else given.T
+            if delta is None:                             # each neuron: delta = dL/da * f'(z)
+                for neuron, dL_da, out in zip(layer, given, sent):
+                    neuron.backward(dL_da, out=out, send=send, check=False)
+            else:                                         # softmax or fused: dL/dz is given
+                dL_da = [None] * len(layer) if dL_dA is None else \
+                    (dL_dA.tolist() if one else dL_dA.T)
+                for neuron, d, g, out in zip(layer, given, dL_da, sent):
+                    neuron.backward(delta=d, out=out, send=send, check=False)
+                    neuron.dL_da = g
             if recorder is not None:
-                recorder.record(self, "backward", layer=l, dL_da=dL_dA, delta=delta)
+                recorder.record(self, "backward", layer=l, dL_da=dL_dA,
+                                da_dz=self._layer_values(layer, "da_dz"),
+                                delta=self._layer_values(layer, "delta"),
+                                gradients=self._grad_blocks[l], parameters=self._blocks[l])
             # Each predecessor receives one error from every neuron of this layer: add them up.
-            dL_dA = sent.sum(axis=0) if sends else None
+            dL_dA = sent.sum(axis=0) if send else None
             delta = None
         return dL_dA
-
-    def _sent_buffer(self, l, x_shape):
-        """Where layer ``l``'s neurons write the errors they send: ``(n_neurons, *x_shape)``."""
-        key = (l, x_shape)
-        if key not in self._sent:
-            self._sent[key] = np.empty((len(self.layers[l]),) + x_shape)
-        return self._sent[key]

@@ -11,6 +11,11 @@ __all__ = ["Neuron"]
 class Neuron:
     """A neuron: ``z = x @ weights + bias``, ``a = f(z)``.
 
+    :meth:`forward` and :meth:`backward` carry the equations, top to bottom, and a
+    :class:`~neurotrace.NeuralNetwork` runs exactly these two methods for every
+    neuron, for one sample and for a batch. (The network checks its inputs once and
+    passes ``check=False``; called on its own, a neuron checks what it is given.)
+
     Parameters
     ----------
     n_inputs : int
@@ -79,33 +84,37 @@ class Neuron:
                 f"Neuron {name}: softmax couples all the neurons of a layer, so one neuron "
                 f"cannot apply it. Use NeuralNetwork(..., output_activation='softmax').")
         self.activation = activations.get(activation, f"Neuron {name}")
-        self._f, self._df = self.activation.scalar, self.activation.scalar_derivative
+        # f and f' on one number (Python floats: much faster than numpy on one value)
+        self.f, self.df = self.activation.scalar, self.activation.scalar_derivative
         w0, b0 = (None, None)
         if weights is None or bias is None:
             w0, b0 = initialize(init, self.n_inputs, 1, make_rng(rng=rng), f"Neuron {name}")
-        # Parameters and gradients live in one array each, [w_0 ... w_{n-1}, b], so that
-        # a network can hold all its neurons' parameters in one flat vector (see _bind).
-        self._bind(np.empty(self.n_inputs + 1), np.zeros(self.n_inputs + 1))
+        self.use_storage(np.empty(self.n_inputs + 1), np.zeros(self.n_inputs + 1))
         self.weights = w0[:, 0] if weights is None else weights
         self.bias = b0[0] if bias is None else bias
-        self._owned = False
+        self.network = None               # the network this neuron belongs to, if any
         self.forget()
 
-    def _bind(self, params, grads):
-        """Keep parameters in ``params`` and gradients in ``grads`` (views, not copies)."""
-        self._params, self._grads = params, grads
-        self._w, self._gw = params[:-1], grads[:-1]
+    def use_storage(self, parameters, gradients):
+        """Keep ``[w_0, ..., w_{n-1}, b]`` in ``parameters`` and dL/d of them in ``gradients``.
+
+        Both are arrays of shape ``(n_inputs + 1,)``, used as they are (not copied):
+        a network hands every neuron its row of the network's one parameter vector,
+        so an optimizer updates all neurons at once. The current values are copied in.
+        """
+        parameters[...] = getattr(self, "parameters", parameters)
+        self.parameters, self.gradients = parameters, gradients
+        # Speed device 1, views made once: `_w` is the weights part of `parameters`
+        # (`weights` without the property's call) and `_gw` that of `gradients`.
+        self._w, self._gw = parameters[:-1], gradients[:-1]
+        # Speed device 2, a 0-d array for delta: numpy multiplies an array by a 0-d
+        # array about twice as fast as by a Python float (which it must convert first).
+        self._delta = np.empty(())
 
     def forget(self):
         """Drop what the last forward and backward passes remembered."""
-        self._x = self._x1 = self.z = self.a = None
+        self._x = self.x1 = self.z = self.a = None
         self.dL_da = self.da_dz = self.delta = self.to_predecessors = None
-
-    @property
-    def x(self):
-        """The input of the last forward pass: ``(n_inputs,)`` or ``(n_samples, n_inputs)``."""
-        x1 = self._x1
-        return self._x if x1 is None else x1[:-1]
 
     # --- parameters --------------------------------------------------------------
     @property
@@ -124,7 +133,7 @@ class Neuron:
 
     @property
     def bias(self):
-        return float(self._params[-1])
+        return float(self.parameters[-1])
 
     @bias.setter
     def bias(self, value):
@@ -132,93 +141,123 @@ class Neuron:
         if value.size != 1:
             raise ValueError(f"Neuron {self.name} expected one bias, got shape {value.shape}.")
         check_finite(value, "bias", f"Neuron {self.name}")
-        self._params[-1] = value.item()
+        self.parameters[-1] = value.item()
 
     @property
     def grad_weights(self):
-        """dL/dw from the last backward pass, shape ``(n_inputs,)``."""
-        return self._gw
+        """dL/dw from the last backward pass, shape ``(n_inputs,)``: a copy, yours to keep."""
+        return self._gw.copy()
 
     @property
     def grad_bias(self):
         """dL/db from the last backward pass."""
-        return float(self._grads[-1])
+        return float(self.gradients[-1])
 
-    # --- forward ---------------------------------------------------------------
-    def forward(self, x):
-        """``a = f(x @ weights + bias)``: a float for one sample, ``(n_samples,)`` for a batch."""
-        x = check_inputs(x, self.n_inputs, self.name)
-        if x.ndim == 2:
-            return self._forward_batch(x)
-        # float(): relu's a is numpy's float64 on this path; one sample gives a plain float.
-        return float(self._forward_one(np.append(x, 1.0)))
+    # --- forward -----------------------------------------------------------------
+    def forward(self, x, *, check=True):
+        """``a = f(x @ weights + bias)``: a float for one sample, ``(n_samples,)`` for a batch.
 
-    def _forward_one(self, x1):
-        """One sample, given as ``x1 = [x, 1]``: z and a are single floats.
-
-        With a 1 appended to the input, the bias is just the weight of that constant
-        input, so ``z = [x, 1] . [w, b]`` is one dot product with the neuron's
-        parameters, and one product gives both gradients in backward.
+        Parameters
+        ----------
+        x : ndarray of shape (n_inputs,) or (n_samples, n_inputs)
+        check : bool, default=True
+            Check ``x`` (shape, numbers, finite). A network passes ``False``: it has
+            checked its inputs once, and every layer's input is the layer before's
+            output; it then gives one sample as ``[x, 1]`` (see :attr:`x1`).
         """
-        self._x1 = x1
-        self.z = z = x1.dot(self._params)                  # z = sum_i w_i x_i + b * 1
-        self.a = a = self._f(z)                            # a = f(z)
+        if check:
+            x = check_inputs(x, self.n_inputs, self.name, copy=True)
+            if x.ndim == 1:
+                x = np.append(x, 1.0)
+        if x.ndim == 1:        # one sample, given as x1 = [x, 1] (see x1)
+            self.x1 = x
+            self.z = z = float(x.dot(self.parameters))      # z = x . w + b * 1
+            self.a = a = self.f(z)                          # a = f(z), on one number
+        else:                  # a batch: one z and one a per sample
+            self.x1 = None
+            self.z = z = x.dot(self._w) + self.parameters[-1]   # z = x . w + b
+            self.a = a = self.activation.value(z)               # a = f(z)
+        self._x = x
         return a
 
-    def _forward_batch(self, X):
-        """A batch: one value of z and a per sample, in one call."""
-        self._x, self._x1 = X, None
-        self.z = z = X.dot(self._w) + self._params[-1]    # z = X w + b
-        self.a = a = self.activation.value(z)              # a = f(z)
-        return a
+    @property
+    def x(self):
+        """The input of the last forward pass: ``(n_inputs,)`` or ``(n_samples, n_inputs)``."""
+        return self._x if self.x1 is None else self.x1[:-1]
 
-    # --- backward --------------------------------------------------------------
-    def backward(self, dL_da):
+    # x1: Speed device 3, the bias as the weight of an input that is always 1. For one
+    # sample the neuron keeps x1 = [x_0, ..., x_{n-1}, 1]: then z = x1 . [w, b] is one
+    # dot product with `parameters`, and dL/d[w, b] = delta * x1 one product.
+
+    # --- backward ----------------------------------------------------------------
+    def backward(self, dL_da=None, *, delta=None, out=None, send=True, check=True):
         """Store ``delta``, ``grad_weights``, ``grad_bias``; return dL/dx for the predecessors.
 
         It never changes the weights (that is the optimizer's job). The error it
         sends back is ``delta * weights`` with the weights as they are now: change
         them between forward and backward and that error is no longer the gradient.
+
+        Parameters
+        ----------
+        dL_da : float or ndarray of shape (n_samples,)
+            The gradient of the loss with respect to this neuron's output ``a``.
+        delta : float or ndarray of shape (n_samples,), optional
+            ``dL/dz`` itself, when the layer already knows it (a softmax output layer,
+            or the fused softmax + cross-entropy and sigmoid + bce gradients); then
+            ``dL_da`` and ``f'(z)`` are not used.
+        out : ndarray of shape like ``x``, optional
+            Where to write the error sent back (a network passes its buffer's row).
+        send : bool, default=True
+            ``False``: compute no error for the predecessors (the first layer in
+            training, whose inputs are data); returns None.
+        check : bool, default=True
+            Check ``dL_da`` (a network passes ``False``: it made it).
         """
+        if check:
+            dL_da, delta = self.check_backward(dL_da, delta)
+        x1 = self.x1
+        self.dL_da = dL_da
+        if x1 is not None:                                 # one sample: numbers
+            if delta is None:
+                self.da_dz = da_dz = self.df(self.z, self.a)                # f'(z)
+                delta = dL_da * da_dz                                   # delta = dL/da * f'(z)
+            else:
+                self.da_dz = None                                       # dL/dz was given
+            d = self._delta
+            d[()] = delta                                               # (see use_storage)
+            np.multiply(x1, d, self.gradients)          # dL/dw = delta * x, dL/db = delta * 1
+            sent = np.multiply(self._w, d, out) if send else None       # sent back: delta * w
+            self.delta = delta
+        else:                                              # a batch: one number per sample
+            x = self._x
+            if delta is None:
+                self.da_dz = da_dz = self.activation.derivative(self.z, self.a)     # f'(z)
+                delta = dL_da * da_dz                                   # delta = dL/da * f'(z)
+            else:
+                self.da_dz = None                                       # dL/dz was given
+            self.delta = delta
+            np.dot(delta, x, self._gw)                                  # dL/dw = sum of delta * x
+            self.gradients[-1] = delta.sum()                            # dL/db = sum of delta
+            sent = np.multiply.outer(delta, self._w, out=out) if send else None  # delta * w
+        self.to_predecessors = sent
+        return sent
+
+    def check_backward(self, dL_da, delta=None):
+        """``dL_da`` (or ``delta``) as float arrays shaped like ``a``, or an error that says why."""
         if self.a is None:
             raise RuntimeError(f"Neuron {self.name}: call forward before backward.")
-        dL_da = as_float_array(dL_da, "dL/da", f"Neuron {self.name}")
-        if dL_da.shape != np.shape(self.a):
-            raise ValueError(f"Neuron {self.name}: dL/da must have the shape of a, "
-                             f"{np.shape(self.a)}, got {dL_da.shape}.")
-        check_finite(dL_da, "dL/da", f"Neuron {self.name}")
-        if dL_da.ndim == 0:
-            return self._backward_one(float(dL_da), np.empty(self.n_inputs))
-        return self._backward_batch(dL_da, np.empty(self.x.shape))
-
-    def _backward_one(self, dL_da, out):
-        """One sample. ``out`` receives the error for the predecessors (None: not needed)."""
-        self.dL_da = dL_da
-        self.da_dz = da_dz = self._df(self.z, self.a)     # f'(z)
-        return self._send_one(dL_da * da_dz, out)          # delta = dL/da * f'(z)
-
-    def _send_one(self, delta, out):
-        self.delta = delta
-        np.multiply(self._x1, delta, out=self._grads)      # dL/dw = delta * x, dL/db = delta * 1
-        if out is not None:
-            np.multiply(self._w, delta, out=out)           # sent back: dL/dx = delta * w
-        self.to_predecessors = out
-        return out
-
-    def _backward_batch(self, dL_da, out):
-        """A batch: ``dL_da`` and ``delta`` have one value per sample."""
-        self.dL_da = dL_da
-        self.da_dz = da_dz = self.activation.derivative(self.z, self.a)   # f'(z)
-        return self._send_batch(dL_da * da_dz, out)                       # delta = dL/da * f'(z)
-
-    def _send_batch(self, delta, out):
-        self.delta = delta
-        np.dot(delta, self._x, out=self._gw)               # dL/dw = sum over samples of delta x
-        self._grads[-1] = delta.sum()                      # dL/db = sum over samples of delta
-        if out is not None:
-            np.multiply.outer(delta, self._w, out=out)     # sent back, per sample: delta * w
-        self.to_predecessors = out
-        return out
+        given = [("dL/da", dL_da), ("delta", delta)]
+        if (dL_da is None) == (delta is None):
+            raise ValueError(f"Neuron {self.name}: backward needs dL/da (or, when dL/dz is "
+                             f"known, delta=...), exactly one of them.")
+        what, value = given[0] if delta is None else given[1]
+        value = as_float_array(value, what, f"Neuron {self.name}")
+        if value.shape != np.shape(self.a):
+            raise ValueError(f"Neuron {self.name}: {what} must have the shape of a, "
+                             f"{np.shape(self.a)}, got {value.shape}.")
+        check_finite(value, what, f"Neuron {self.name}")
+        value = float(value) if value.ndim == 0 else value.copy()
+        return (value, None) if delta is None else (None, value)
 
     def __repr__(self):
         return f"Neuron({self.n_inputs}, {self.activation.name!r}, name={self.name!r})"

@@ -81,14 +81,16 @@ class Trace:
         self.skipped = 0             # steps seen but not kept (limits and thinning)
         self._steps = {}
 
-    # --- filled in by the recorder ------------------------------------------------------
-    def _add(self, step):
+    # --- filled in by the recorder (neurotrace.tracer), the only caller of these three ---
+    def add_step(self, step):
+        """Keep ``step`` (a dict the recorder filled), under its number ``step["id"]``."""
         self._steps[step["id"]] = step
 
-    def _note_skipped(self, step_id):
+    def note_skipped(self, step_id):
+        """Count a step that was seen but not kept."""
         self.skipped += 1
 
-    def _thin(self):
+    def thin_out(self):
         """Drop every other kept step (the 2nd, 4th, ...); return the bytes left."""
         for k in self.steps[1::2]:
             del self._steps[k]

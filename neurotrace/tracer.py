@@ -20,11 +20,9 @@ has layer arrays, the neuron one is gathered neuron by neuron.
 """
 import contextlib
 import warnings
-from operator import attrgetter
 
 import numpy as np
 
-from .layer import Layer
 from .trace_data import QUANTITIES, Trace
 from .vectorized import VectorizedNetwork
 
@@ -32,7 +30,6 @@ __all__ = ["trace", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = 64 * 2 ** 20
 FLOAT64 = np.dtype(np.float64)
-_GETTERS = {name: attrgetter(name) for name in ("z", "a", "dL_da", "da_dz", "delta")}
 
 
 @contextlib.contextmanager
@@ -147,7 +144,7 @@ class Recorder:
                 self._start({})
             self.open = False
             if self.current is not None and layer in self.recorded_rows:
-                self._forward(network, layer, info["a"])
+                self._forward(layer, info)
         elif event == "step":
             self._start(info)
             self.open = True
@@ -171,7 +168,7 @@ class Recorder:
             # Thinning counts among the wanted steps, so it never drops all of them.
             keep, self.wanted = self.wanted % self.thin == 0, self.wanted + 1
         if not keep:
-            self.trace._note_skipped(step_id)
+            self.trace.note_skipped(step_id)
             self.current = None
             return
         # Inside one call of fit nothing but fit touches the weights, so a step that
@@ -203,12 +200,12 @@ class Recorder:
         """Hand the finished step to the trace; thin the trace when over the cap."""
         if self.current is None:
             return
-        self.trace._add(self.current)
+        self.trace.add_step(self.current)
         self.bytes += self.step_bytes
         self.current = None
         if self.bytes > self.max_bytes:
             self.thin *= 2
-            self.bytes = self.trace._thin()
+            self.bytes = self.trace.thin_out()
             self.last_block = {}                  # dropped steps' copies: not shared
             cap = (f"{self.max_bytes / 2**20:.0f} MiB" if self.max_bytes >= 2**20
                    else f"{self.max_bytes} bytes")
@@ -224,20 +221,18 @@ class Recorder:
         self._close()
 
     # --- what each event keeps ---------------------------------------------------------------
-    def _forward(self, network, l, a):
+    def _forward(self, l, info):
         rows, store, want = self.recorded_rows[l], self.current["layers"][l], self.want
         if "x" in want or self.keep_grad:
             before = self.current["layers"].get(l - 1, {})
             if l > 0 and self.recorded_rows[l - 1] is None and "a" in before:
                 store["x"] = before["a"]          # a layer's input is the layer before's output
             else:
-                x = network.layers[l].X if self.vectorized else network.layers[l][0].x
-                self._keep(store, "x", _take(x, None))    # a copy: the data may change later
+                self._keep(store, "x", _take(info["x"], None))  # a copy: the data may change
         if "z" in want:
-            z = network.layers[l].Z if self.vectorized else _gather(network.layers[l], "z")
-            self._keep(store, "z", _cols(z, rows))
+            self._keep(store, "z", _cols(info["z"], rows))
         if "a" in want:
-            self._keep(store, "a", _cols(a, rows))
+            self._keep(store, "a", _cols(info["a"], rows))
 
     def _loss(self, network, info):
         step = self.current
@@ -255,16 +250,15 @@ class Recorder:
         one_sample = network.output.ndim == 1
         # delta is kept too when the sent errors or one sample's dL/dw derive from it
         names = self.backward_names if one_sample else self.backward_names_batch
-        if names:
-            for name, value in zip(("dL_da", "da_dz", "delta"),
-                                   _backward_values(network.layers[l], info)):
-                if name in names and value is not None:
-                    store[name] = value = _cols(value, rows)
-                    self.step_bytes += value.nbytes
+        for name in ("dL_da", "da_dz", "delta"):
+            value = info[name]
+            if name in names and value is not None:
+                store[name] = value = _cols(value, rows)
+                self.step_bytes += value.nbytes
         if self.keep_grad and not one_sample:
             # A batch: dL/dw sums over the samples; keep the engine's sums. (For one
             # sample, dL/dw = delta * x is multiplied out by the trace when asked.)
-            self._keep(store, "grad", _take(network._grad_blocks[l], rows))
+            self._keep(store, "grad", _take(info["gradients"], rows))
         if self.keep_sent:
             # Neuron j sends delta_j * w_j back. Keep the weights of this pass; the
             # trace multiplies them out when asked (the product the engine computes).
@@ -276,7 +270,7 @@ class Recorder:
         The weights of a forward pass, the weights before the update and, for the
         next step, the weights after it are usually the same numbers: one copy.
         """
-        rows, block, last = self.recorded_rows[l], network._blocks[l], self.last_block.get(l)
+        rows, block, last = self.recorded_rows[l], network.parameter_blocks[l], self.last_block.get(l)
         if not changed and rows is None and last is not None \
                 and (self.follows or last.tobytes() == block.tobytes()):   # the same bits
             return last
@@ -302,7 +296,8 @@ class Recorder:
                     store["after"] = self._parameters(network, l, changed=True)
                 if "optimizer_state" in self.want:
                     for name, flat in optimizer.state.items():
-                        block = flat[_block_slice(network, l)].reshape(network._blocks[l].shape)
+                        shape = network.parameter_blocks[l].shape
+                        block = flat[_block_slice(network, l)].reshape(shape)
                         self._keep(store, "state:" + name, _take(block, self.recorded_rows[l]))
         if info["phase"] == "after":
             self.current["optimizer"] = {"name": type(optimizer).__name__, "lr": optimizer.lr,
@@ -310,35 +305,9 @@ class Recorder:
 
 
 def _block_slice(network, l):
-    start = sum(b.size for b in network._blocks[:l])
-    return slice(start, start + network._blocks[l].size)
-
-
-def _backward_values(source, info):
-    """``(dL_da, da_dz, delta)`` of a layer, as arrays (None where the engine had none).
-
-    The neuron network passes the layer's ``dL_da`` (and ``delta`` when it was
-    given: softmax or a fused output); ``f'(z)`` is gathered from the neurons.
-    """
-    if isinstance(source, Layer):
-        return source.dL_da, source.da_dz, source.delta
-    if info.get("delta") is not None:
-        return info.get("dL_da"), None, info["delta"]
-    dL_da, da_dz = info["dL_da"], _gather(source, "da_dz")
-    # delta = dL/da * f'(z), the very multiplication each neuron did (same bits).
-    return dL_da, da_dz, dL_da * da_dz
-
-
-def _gather(neurons, name):
-    """One layer-level array of the neurons' values (None where the engine computed none)."""
-    get = _GETTERS[name]
-    first = get(neurons[0])
-    if first is None:
-        return None
-    values = map(get, neurons)
-    if isinstance(first, float):                       # one sample: a float per neuron
-        return np.fromiter(values, np.float64, len(neurons))
-    return np.stack(list(values), axis=-1)              # a batch: an array per neuron
+    blocks = network.parameter_blocks
+    start = sum(b.size for b in blocks[:l])
+    return slice(start, start + blocks[l].size)
 
 
 def _cols(value, rows):

@@ -14,10 +14,19 @@ METRICS = ["accuracy"]
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss or a gradient became NaN or inf; the network is left at its last good state.
+    """The loss, a gradient or an update became NaN or inf; the network is left at its last good state.
 
-    Raised by :func:`fit` before the failing step's update; the message names the
-    epoch and step and suggests a smaller learning rate or clipping.
+    Attributes
+    ----------
+    history : History
+        What the epochs before the failing one measured.
+    epoch, step : int
+        Where it happened (the step counts batches within the epoch, from 0).
+    quantity : str
+        ``"loss"``, ``"gradient"``, ``"update"`` or ``"numpy"`` (numpy raised, as
+        ``np.seterr(all="raise")`` asks it to).
+    value : float or str
+        The offending value (the loss, or a description).
 
     Examples
     --------
@@ -32,11 +41,21 @@ class TrainingDiverged(FloatingPointError):
     True
     """
 
+    def __init__(self, message, *, history=None, epoch=None, step=None, quantity=None,
+                 value=None):
+        super().__init__(message)
+        self.history, self.epoch, self.step = history, epoch, step
+        self.quantity, self.value = quantity, value
+
 
 class History:
     """What ``fit`` measured, one value per epoch: ``loss`` (and ``val_loss``, ``accuracy``, ...).
 
-    ``loss`` is the loss on the whole training set at the end of each epoch.
+    ``loss`` is, by default (``fit(..., epoch_loss="end")``), the loss on the whole
+    training set at the end of each epoch, with the parameters the epoch ended with.
+    With ``epoch_loss="steps"`` it is the mean of the losses the epoch's steps
+    computed anyway, each on its own batch before that batch's update (no extra
+    pass over the data).
     ``history["loss"]`` is ``history.loss``.
 
     Attributes
@@ -44,7 +63,8 @@ class History:
     epochs : list of int
         The epochs run, from 0.
     loss, val_loss : list of float
-        The loss on the training set and on ``validation_data`` after each epoch.
+        The loss on the training set (see above) and on ``validation_data`` after
+        each epoch.
     accuracy, val_accuracy : list of float
         The same for :func:`accuracy`, with ``metrics=["accuracy"]``.
 
@@ -117,18 +137,19 @@ def accuracy(outputs, Y):
 
 
 def _check_data(network, X, Y, what):
-    X = network._check_inputs(X)
+    """Copies of ``X`` and ``Y``, checked once for the whole of fit."""
+    X = network.check_inputs(X, copy=True)
     if X.ndim != 2:
         raise ValueError(f"fit: {what} inputs must be a batch of shape (n_samples, "
                          f"{network.n_inputs}), got shape {X.shape}.")
     Y = check_targets(Y, (X.shape[0], network.n_outputs),
                       f"fit: {what} targets (output layer L{network.n_layers})",
                       network.flat_parameters.dtype)
-    return X, Y
+    return X, np.array(Y, copy=True)
 
 
 def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuffle=True,
-        seed=None, validation_data=None, metrics=None, progress=True):
+        seed=None, validation_data=None, metrics=None, progress=True, epoch_loss="end"):
     """Train ``network`` on ``(X, Y)``; return a :class:`History`.
 
     Parameters
@@ -158,6 +179,10 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
         ``["accuracy"]`` adds ``accuracy`` (and ``val_accuracy``) per epoch.
     progress : bool, default=True
         A tqdm progress bar, shown on runs of 2000 steps or more.
+    epoch_loss : {"end", "steps"}, default="end"
+        What ``History.loss`` holds per epoch: the loss on the whole training set at
+        the epoch's end (one more forward pass over the data), or the mean of the
+        losses its steps computed (free). See :class:`History`.
 
     Returns
     -------
@@ -167,8 +192,9 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
     Raises
     ------
     TrainingDiverged
-        When the loss or a gradient becomes NaN or inf. The network is left as it
-        was before the failing step.
+        When the loss, a gradient or the parameters after an update become NaN or
+        inf. The network is left as it was before the failing step; the exception
+        carries ``history``, ``epoch``, ``step`` and the offending ``quantity``.
     ValueError
         If the data's shapes do not fit the network, or ``batch_size``, ``epochs``
         or ``metrics`` is not valid.
@@ -183,6 +209,9 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
     >>> len(hist.loss)
     5
     """
+    if epoch_loss not in ("end", "steps"):
+        raise ValueError(f"The 'epoch_loss' parameter of fit must be 'end' or 'steps'. "
+                         f"Got {epoch_loss!r} instead.")
     X, Y = _check_data(network, X, Y, "training")
     if validation_data is not None:
         Xv, Yv = _check_data(network, *validation_data, "validation")
@@ -205,48 +234,93 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
                          f"Got {epochs!r} instead.")
     rng = np.random.default_rng(seed) if shuffle else None
     steps_per_epoch = -(-n // batch_size)
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", leave=False,
-               disable=not progress or epochs * steps_per_epoch < 2000)
+    epoch_range = range(epochs)
+    bar = None
+    if progress and epochs * steps_per_epoch >= 2000:     # no bar at all when none shows
+        bar = epoch_range = tqdm(epoch_range, desc="fit", unit="epoch", leave=False)
     history = History()
     recorder = network.recorder
-    for epoch in bar:
+    params = network.flat_parameters
+    last_good = params.copy()             # the parameters before the current step
+    starts = range(0, n, batch_size)
+    for epoch in epoch_range:
         order = rng.permutation(n) if shuffle else np.arange(n)
         Xe, Ye = (X, Y) if not shuffle else (X[order], Y[order])   # this epoch's order
-        for step, start in enumerate(range(0, n, batch_size)):
-            stop = start + batch_size
-            if batch_size == 1:
-                xb, yb = Xe[start], Ye[start]             # one sample, 1-D, as the hands-on
-            else:
-                xb, yb = Xe[start:stop], Ye[start:stop]
-            if recorder is not None:
-                batch = order[start] if batch_size == 1 else order[start:stop]
-                recorder.record(network, "step", epoch=epoch, step=step, batch=batch)
-            try:
-                network._forward(xb)
-                value = network._loss_backward(yb, loss, to_inputs=False)  # no one needs dL/dx
-                finite = _finite(value, network.flat_gradients)
-            except (FloatingPointError, RuntimeWarning) as error:   # overflow raised as an error
-                raise _diverged(epoch, step, "loss", f"too large ({error})", optimizer) \
-                    from error
-            if not finite:
-                what = "loss" if not math.isfinite(value) else "gradient"
-                raise _diverged(epoch, step, what, value if what == "loss" else "NaN or inf",
-                                optimizer)
-            optimizer.step(network)
+        total = 0.0
+        step = 0
+        try:
+            # Overflow inside an epoch (a diverging network) is caught below, by the
+            # checks of the loss, the gradients and the parameters; numpy need not warn.
+            with np.errstate(over="ignore", invalid="ignore"):
+                for step, start in enumerate(starts):
+                    if batch_size == 1:
+                        xb, yb = Xe[start], Ye[start]     # one sample, 1-D, as the hands-on
+                    else:
+                        xb, yb = Xe[start:start + batch_size], Ye[start:start + batch_size]
+                    if recorder is not None:
+                        batch = order[start] if batch_size == 1 else \
+                            order[start:start + batch_size]
+                        recorder.record(network, "step", epoch=epoch, step=step, batch=batch)
+                    np.copyto(last_good, params)      # restored if this step fails
+                    # forward, loss, backward (no one needs dL/dx at the inputs); the data
+                    # were checked once above
+                    value = network.backprop(xb, yb, loss, to_inputs=False, check=False)
+                    if not _finite(value, network.flat_gradients):
+                        raise _Failed("loss" if not math.isfinite(value) else "gradient", value)
+                    optimizer.step(network)
+                    if not math.isfinite(params.sum()):
+                        raise _Failed("update", "NaN or inf")
+                    total += value
+        except _Failed as failed:
+            np.copyto(params, last_good)
+            raise _diverged(history, epoch, step, failed.quantity, failed.value,
+                            optimizer) from None
+        except FloatingPointError as error:   # numpy told to raise (np.seterr(all="raise"))
+            np.copyto(params, last_good)
+            raise _diverged(history, epoch, step, "numpy", str(error), optimizer) from error
         history.epochs.append(epoch)
+        if epoch_loss == "steps":
+            history.loss.append(total / steps_per_epoch)
         with np.errstate(over="ignore", invalid="ignore"):   # inf here: the next step says so
-            _measure(network, history, "", X, Y, loss, metrics)
+            _measure(network, history, "", X, Y, loss, metrics, epoch_loss == "end")
             if validation_data is not None:
                 _measure(network, history, "val_", Xv, Yv, loss, metrics)
-        bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+        if bar is not None:
+            bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
     return history
 
 
-def _diverged(epoch, step, what, value, optimizer):
-    return TrainingDiverged(
-        f"Training diverged at epoch {epoch}, step {step}: the {what} became {value}. The "
-        f"network is left as it was before this step. Try a smaller learning rate "
-        f"(lr={optimizer.lr:g} now; e.g. lr={optimizer.lr / 10:g}) or gradient clipping.")
+class _Failed(Exception):
+    """Inside fit: the loss, a gradient or an update is not finite."""
+
+    def __init__(self, quantity, value):
+        super().__init__(quantity)
+        self.quantity, self.value = quantity, value
+
+
+def _diverged(history, epoch, step, quantity, value, optimizer):
+    where = f"at epoch {epoch}, step {step}"
+    left = "The network is left as it was before this step."
+    first = epoch == 0 and step == 0
+    if quantity == "numpy":
+        message = (f"Training stopped {where}: numpy raised FloatingPointError ({value}) "
+                   f"because np.seterr (or np.errstate) asks it to raise on such events. "
+                   f"That is not necessarily divergence: a saturated sigmoid underflows, "
+                   f"for instance. {left} Use np.errstate(all='raise') only around the code "
+                   f"you want to watch, or set np.seterr(under='ignore').")
+    elif first and quantity in ("loss", "gradient"):
+        message = (f"Training stopped {where}, before any update: the {quantity} is "
+                   f"{value if quantity == 'loss' else 'NaN or inf'} with the initial "
+                   f"parameters, so the learning rate is not the cause. Check the loss "
+                   f"function (a loss of your own returning NaN?) and the data. {left}")
+    else:
+        what = {"loss": f"the loss became {value}", "gradient": "a gradient became NaN or inf",
+                "update": "the update made a parameter NaN or inf"}[quantity]
+        message = (f"Training diverged {where}: {what}. {left} Try a smaller learning rate "
+                   f"(lr={optimizer.lr:g} now; e.g. lr={optimizer.lr / 10:g}) or gradient "
+                   f"clipping.")
+    return TrainingDiverged(message, history=history, epoch=epoch, step=step,
+                            quantity=quantity, value=value)
 
 
 def _finite(value, gradients):
@@ -258,8 +332,11 @@ def _finite(value, gradients):
     return math.isfinite(value) and math.isfinite(gradients @ gradients)
 
 
-def _measure(network, history, prefix, X, Y, loss, metrics):
+def _measure(network, history, prefix, X, Y, loss, metrics, with_loss=True):
     """Loss (and metrics) on a whole data set, never recorded by a trace."""
-    getattr(history, prefix + "loss").append(network.loss(X, Y, loss))
+    if with_loss:
+        getattr(history, prefix + "loss").append(network.loss(X, Y, loss))
     if "accuracy" in metrics:
+        if not with_loss:
+            network.predict(X)
         getattr(history, prefix + "accuracy").append(accuracy(network.output, Y))

@@ -152,7 +152,7 @@ class VectorizedNetwork(NetworkBase, backend="vectorized"):
             if l > 1 and layer.n_inputs != layers[l - 2].n_neurons:
                 raise ValueError(f"VectorizedNetwork: L{l} expected {layers[l - 2].n_neurons} "
                                  f"inputs (the size of L{l - 1}), but has {layer.n_inputs}.")
-            if layer._owned:
+            if layer.network is not None:
                 raise ValueError(f"VectorizedNetwork: layer {layer.name} already belongs to a "
                                  f"network.")
         acts = [layer.activation_name for layer in layers]
@@ -171,9 +171,8 @@ class VectorizedNetwork(NetworkBase, backend="vectorized"):
         self.layers = layers
         self.activation_names = [layer.activation_name for layer in layers]
         for l, layer in enumerate(layers):
-            self._blocks[l][...] = layer._block
-            layer._bind(self._blocks[l], self._grad_blocks[l])
-            layer.name, layer._owned = names.layer(l), True
+            layer.use_storage(self._blocks[l], self._grad_blocks[l])
+            layer.name, layer.network = names.layer(l), self
         self.output = None
 
     def __getitem__(self, name):
@@ -190,12 +189,15 @@ class VectorizedNetwork(NetworkBase, backend="vectorized"):
         """The float type of the parameters and of every computation (float64 or float32)."""
         return self._params.dtype
 
+    # Every layer runs its own public forward and backward (see Layer).
     def _forward(self, X):
         recorder = self.recorder
         for l, layer in enumerate(self.layers):
-            X = layer._forward(X)
+            A = layer.forward(X, check=False)
             if recorder is not None:
-                recorder.record(self, "forward", layer=l, a=X)
+                recorder.record(self, "forward", layer=l, x=X, z=layer.Z, a=A,
+                                parameters=self._blocks[l])
+            X = A
         self.output = X
         return X
 
@@ -205,8 +207,11 @@ class VectorizedNetwork(NetworkBase, backend="vectorized"):
     def _backward(self, dL_dA, delta=None, to_inputs=True):
         recorder = self.recorder
         for l in range(len(self.layers) - 1, -1, -1):
-            dL_dA = self.layers[l]._backward(dL_dA, delta, to_inputs or l > 0)
+            layer = self.layers[l]
+            dL_dA = layer.backward(dL_dA, delta=delta, send=to_inputs or l > 0, check=False)
             if recorder is not None:
-                recorder.record(self, "backward", layer=l)
+                recorder.record(self, "backward", layer=l, dL_da=layer.dL_da,
+                                da_dz=layer.da_dz, delta=layer.delta,
+                                gradients=self._grad_blocks[l], parameters=self._blocks[l])
             delta = None
         return dL_dA

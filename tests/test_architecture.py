@@ -157,29 +157,10 @@ def private_crossings():
     return crossings
 
 
-#: Crossings that exist today and are being removed (issue 9: the network runs the
-#: neuron's public methods, the tracer is handed values through one recording protocol,
-#: fit uses the network's public methods). This set may only shrink.
-KNOWN = {
-    "network: ._backward_batch",
-    "network: ._backward_one",
-    "network: ._bind",
-    "network: ._forward_batch",
-    "network: ._forward_one",
-    "network: ._params",
-    "network: ._send_batch",
-    "network: ._send_one",
-    "tracer: ._add",
-    "tracer: ._blocks",
-    "tracer: ._grad_blocks",
-    "tracer: ._note_skipped",
-    "tracer: ._thin",
-    "training: ._check_inputs",
-    "training: ._forward",
-    "training: ._loss_backward",
-    "vectorized: ._bind",
-    "vectorized: ._block",
-}
+#: Crossings that exist today and are being removed. Issue 9 removed the last ones (the
+#: network runs the neuron's public methods, the tracer is handed values through one
+#: recording protocol, fit uses the network's public methods). It may only shrink.
+KNOWN = set()
 
 
 def test_no_module_uses_another_modules_private_names():

@@ -52,7 +52,7 @@ def test_inputs_that_are_neither_one_sample_nor_a_batch(net):
 
 
 def test_an_empty_batch(net):
-    with pytest.raises(ValueError, match=r"expected 3 inputs.*got array of shape \(0, 3\)"):
+    with pytest.raises(ValueError, match=r"L1\) got an empty batch, shape \(0, 3\): expected at least one"):
         net.forward(np.ones((0, 3)))
 
 
