@@ -1,4 +1,6 @@
 """A network of neuron objects: each neuron computes its own values and sends its error back."""
+from operator import attrgetter
+
 import numpy as np
 
 from . import activations, names
@@ -9,6 +11,7 @@ from .neuron import Neuron
 __all__ = ["NeuralNetwork"]
 
 ONE = np.ones(1)
+GETTERS = {name: attrgetter(name) for name in ("z", "da_dz")}   # for the recorder
 
 
 
@@ -227,10 +230,13 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
     @staticmethod
     def _layer_values(layer, name):
         """One layer-level array of the neurons' ``name`` (z, da_dz, ...), neurons last."""
-        values = [getattr(neuron, name) for neuron in layer]
-        if values[0] is None:
+        get = GETTERS[name]
+        first = get(layer[0])
+        if first is None:
             return None
-        return np.array(values) if np.ndim(values[0]) == 0 else np.array(values).T
+        if isinstance(first, float):                  # one sample: a float per neuron
+            return np.fromiter(map(get, layer), np.float64, len(layer))
+        return np.array(list(map(get, layer))).T
 
     def _backward(self, dL_dA, delta=None, to_inputs=True):
         """Backward from ``dL/da`` at the outputs (or ``delta = dL/dz`` when given)."""
@@ -257,9 +263,10 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
                     neuron.backward(delta=d, out=out, send=send, check=False)
                     neuron.dL_da = g
             if recorder is not None:
-                recorder.record(self, "backward", layer=l, dL_da=dL_dA,
-                                da_dz=self._layer_values(layer, "da_dz"),
-                                delta=self._layer_values(layer, "delta"),
+                da_dz = None if delta is not None else self._layer_values(layer, "da_dz")
+                recorder.record(self, "backward", layer=l, dL_da=dL_dA, da_dz=da_dz,
+                                # delta = dL/da * f'(z): each neuron's very multiplication
+                                delta=delta if delta is not None else dL_dA * da_dz,
                                 gradients=self._grad_blocks[l], parameters=self._blocks[l])
             # Each predecessor receives one error from every neuron of this layer: add them up.
             dL_dA = sent.sum(axis=0) if send else None

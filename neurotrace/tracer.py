@@ -6,17 +6,18 @@ set (it is ``None`` outside a trace, so the engine pays one attribute test per
 layer). The events are:
 
 * ``"step"``     fit starts a batch (epoch, step, the batch's sample indices);
-* ``"forward"``  layer ``l`` has computed its ``x``, ``z`` and ``a``;
+* ``"forward"``  layer ``l`` has computed its outputs: the engine hands over ``x``,
+  ``z``, ``a`` (one array each, neurons on the last axis) and the layer's parameters;
 * ``"loss"``     the loss value, the targets, and whether a fused gradient is used;
-* ``"backward"`` layer ``l`` has computed ``dL/da``, ``f'(z)``, ``delta``, its
-  gradients and the errors it sends back;
+* ``"backward"`` layer ``l`` has its gradients: ``dL_da``, ``da_dz``, ``delta`` and the
+  layer's gradient and parameter blocks;
 * ``"update"``   the optimizer is about to change the parameters (``phase="before"``)
   or has just done so (``phase="after"``).
 
-The recorder copies what it needs, *per layer* (one array per quantity), and
-the :class:`~neurotrace.trace_data.Trace` slices those arrays into neurons when it is
-asked. Both backends therefore give the same trace: the vectorized one already
-has layer arrays, the neuron one is gathered neuron by neuron.
+The engine hands over the values it already holds (see docs/architecture.md, "The
+recording protocol"); the recorder copies what it needs, *per layer* (one array per
+quantity), and the :class:`~neurotrace.trace_data.Trace` slices those arrays into
+neurons when it is asked. Both backends therefore give the same trace.
 """
 import contextlib
 import warnings
