@@ -10,7 +10,6 @@ from .neuron import Neuron
 
 __all__ = ["NeuralNetwork"]
 
-ONE = np.ones(1)
 GETTERS = {name: attrgetter(name) for name in ("z", "da_dz")}   # for the recorder
 
 
@@ -202,8 +201,11 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
     def _forward(self, X):
         recorder = self.recorder
         one = X.ndim == 1
-        if one:
-            X = np.concatenate((X, ONE))              # one sample as [x, 1] (see Neuron.x1)
+        if one:                                       # one sample as [x, 1] (see Neuron.x1)
+            x1 = np.empty(len(X) + 1)
+            x1[:-1] = X
+            x1[-1] = 1.0
+            X = x1
         for l, layer in enumerate(self.layers):
             values = [neuron.forward(X, check=False) for neuron in layer]   # a = f(x . w + b)
             if one:                                   # a float per neuron: [a, 1]

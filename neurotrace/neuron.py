@@ -113,7 +113,7 @@ class Neuron:
 
     def forget(self):
         """Drop what the last forward and backward passes remembered."""
-        self._x = self.x1 = self.z = self.a = None
+        self._x = self.z = self.a = None
         self.dL_da = self.da_dz = self.delta = self.to_predecessors = None
 
     # --- parameters --------------------------------------------------------------
@@ -169,25 +169,31 @@ class Neuron:
             x = check_inputs(x, self.n_inputs, self.name, copy=True)
             if x.ndim == 1:
                 x = np.append(x, 1.0)
-        if x.ndim == 1:        # one sample, given as x1 = [x, 1] (see x1)
-            self.x1 = x
+        self._x = x
+        if x.ndim == 1:        # one sample, given as [x, 1] (see x1)
             self.z = z = float(x.dot(self.parameters))      # z = x . w + b * 1
             self.a = a = self.f(z)                          # a = f(z), on one number
         else:                  # a batch: one z and one a per sample
-            self.x1 = None
             self.z = z = x.dot(self._w) + self.parameters[-1]   # z = x . w + b
             self.a = a = self.activation.value(z)               # a = f(z)
-        self._x = x
         return a
 
     @property
     def x(self):
         """The input of the last forward pass: ``(n_inputs,)`` or ``(n_samples, n_inputs)``."""
-        return self._x if self.x1 is None else self.x1[:-1]
+        x = self._x
+        return x if x is None or x.ndim == 2 else x[:-1]
 
-    # x1: Speed device 3, the bias as the weight of an input that is always 1. For one
-    # sample the neuron keeps x1 = [x_0, ..., x_{n-1}, 1]: then z = x1 . [w, b] is one
-    # dot product with `parameters`, and dL/d[w, b] = delta * x1 one product.
+    @property
+    def x1(self):
+        """Speed device 3, the bias as the weight of an input that is always 1.
+
+        For one sample the neuron keeps ``x1 = [x_0, ..., x_{n-1}, 1]``: then
+        ``z = x1 . [w, b]`` is one dot product with :attr:`parameters`, and
+        ``dL/d[w, b] = delta * x1`` one product. None after a batch.
+        """
+        x = self._x
+        return x if x is not None and x.ndim == 1 else None
 
     # --- backward ----------------------------------------------------------------
     def backward(self, dL_da=None, *, delta=None, out=None, send=True, check=True):
@@ -215,9 +221,9 @@ class Neuron:
         """
         if check:
             dL_da, delta = self.check_backward(dL_da, delta)
-        x1 = self.x1
+        x = self._x
         self.dL_da = dL_da
-        if x1 is not None:                                 # one sample: numbers
+        if x.ndim == 1:                                    # one sample: numbers; x is [x, 1]
             if delta is None:
                 self.da_dz = da_dz = self.df(self.z, self.a)                # f'(z)
                 delta = dL_da * da_dz                                   # delta = dL/da * f'(z)
@@ -225,11 +231,10 @@ class Neuron:
                 self.da_dz = None                                       # dL/dz was given
             d = self._delta
             d[()] = delta                                               # (see use_storage)
-            np.multiply(x1, d, self.gradients)          # dL/dw = delta * x, dL/db = delta * 1
+            np.multiply(x, d, self.gradients)           # dL/dw = delta * x, dL/db = delta * 1
             sent = np.multiply(self._w, d, out) if send else None       # sent back: delta * w
             self.delta = delta
         else:                                              # a batch: one number per sample
-            x = self._x
             if delta is None:
                 self.da_dz = da_dz = self.activation.derivative(self.z, self.a)     # f'(z)
                 delta = dL_da * da_dz                                   # delta = dL/da * f'(z)

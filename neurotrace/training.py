@@ -265,10 +265,14 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
                     # forward, loss, backward (no one needs dL/dx at the inputs); the data
                     # were checked once above
                     value = network.backprop(xb, yb, loss, to_inputs=False, check=False)
-                    if not _finite(value, network.flat_gradients):
+                    gradients = network.flat_gradients
+                    # g @ g is finite only when every gradient is (see _finite)
+                    if not (math.isfinite(value) and math.isfinite(gradients @ gradients)):
                         raise _Failed("loss" if not math.isfinite(value) else "gradient", value)
                     optimizer.step(network)
-                    if not math.isfinite(params.sum()):
+                    # p @ p: finite only when every parameter is (and none above 1e154,
+                    # where a network has diverged anyway); cheaper than a check of each
+                    if not math.isfinite(params @ params):
                         raise _Failed("update", "NaN or inf")
                     total += value
         except _Failed as failed:
