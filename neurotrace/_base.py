@@ -486,8 +486,27 @@ class NetworkBase:
     def check_inputs(self, X, copy=False):
         """``X`` as an array of shape ``(n_inputs,)`` or ``(n_samples, n_inputs)``, or an error.
 
-        The error names the layer that reads the inputs (L1) and the shape expected.
-        ``copy=True`` returns a new array in any case.
+        Parameters
+        ----------
+        X : array-like of shape (n_inputs,) or (n_samples, n_inputs)
+        copy : bool, default=False
+            Return a new array in any case (nothing the caller changes later reaches it).
+
+        Returns
+        -------
+        X : ndarray of the network's dtype
+
+        Raises
+        ------
+        ValueError
+            Naming the layer that reads the inputs (L1) and the shape expected: wrong
+            width, an empty batch, complex numbers, NaN or inf.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> nt.NeuralNetwork([2, 1], seed=0).check_inputs([[1, 2]]).dtype
+        dtype('float64')
         """
         return check_inputs(X, self.n_inputs, f"{type(self).__name__} (layer L1)",
                             self._params.dtype, copy)
@@ -495,8 +514,22 @@ class NetworkBase:
     def check_targets(self, Y, n_samples=None):
         """``Y`` shaped like the outputs, or an error naming the output layer.
 
-        ``n_samples``: targets for a batch of that many samples; otherwise the
-        outputs of the last forward pass give the shape.
+        Parameters
+        ----------
+        Y : array-like of shape (n_outputs,) or (n_samples, n_outputs)
+        n_samples : int, optional
+            Targets for a batch of that many samples; otherwise the outputs of the
+            last forward pass give the shape.
+
+        Returns
+        -------
+        Y : ndarray of the network's dtype
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> nt.NeuralNetwork([2, 1], seed=0).check_targets([0.0, 1.0], n_samples=2).shape
+        (2, 1)
         """
         shape = self.output.shape if n_samples is None else (n_samples, self.n_outputs)
         return check_targets(Y, shape, f"{type(self).__name__} (output layer "

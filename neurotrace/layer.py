@@ -87,9 +87,12 @@ class Layer:
     def use_storage(self, block, grad_block):
         """Keep parameters in ``block`` (row j = neuron j's ``[w, b]``) and gradients in ``grad_block``.
 
-        Both have shape ``(n_neurons, n_inputs + 1)`` and are used as they are (a
-        network hands each layer its block of the one parameter vector). The current
-        values are copied in.
+        Both are used as they are (a network hands each layer its block of the one
+        parameter vector). The current values are copied in.
+
+        Parameters
+        ----------
+        block, grad_block : ndarray of shape (n_neurons, n_inputs + 1)
         """
         if hasattr(self, "block"):
             block[...] = self.block

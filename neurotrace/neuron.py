@@ -98,9 +98,13 @@ class Neuron:
     def use_storage(self, parameters, gradients):
         """Keep ``[w_0, ..., w_{n-1}, b]`` in ``parameters`` and dL/d of them in ``gradients``.
 
-        Both are arrays of shape ``(n_inputs + 1,)``, used as they are (not copied):
-        a network hands every neuron its row of the network's one parameter vector,
-        so an optimizer updates all neurons at once. The current values are copied in.
+        Both are used as they are (not copied): a network hands every neuron its row
+        of the network's one parameter vector, so an optimizer updates all neurons at
+        once. The current values are copied in.
+
+        Parameters
+        ----------
+        parameters, gradients : ndarray of shape (n_inputs + 1,)
         """
         parameters[...] = getattr(self, "parameters", parameters)
         self.parameters, self.gradients = parameters, gradients
@@ -248,7 +252,18 @@ class Neuron:
         return sent
 
     def check_backward(self, dL_da, delta=None):
-        """``dL_da`` (or ``delta``) as float arrays shaped like ``a``, or an error that says why."""
+        """``dL_da`` (or ``delta``) checked against the last forward pass, or an error that says why.
+
+        Parameters
+        ----------
+        dL_da : float or array-like of shape (n_samples,), or None
+        delta : float or array-like of shape (n_samples,), optional
+            Exactly one of the two is given.
+
+        Returns
+        -------
+        dL_da, delta : float, ndarray (a copy) or None
+        """
         if self.a is None:
             raise RuntimeError(f"Neuron {self.name}: call forward before backward.")
         given = [("dL/da", dL_da), ("delta", delta)]

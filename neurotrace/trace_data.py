@@ -83,15 +83,31 @@ class Trace:
 
     # --- filled in by the recorder (neurotrace.tracer), the only caller of these three ---
     def add_step(self, step):
-        """Keep ``step`` (a dict the recorder filled), under its number ``step["id"]``."""
+        """Keep ``step`` (a dict the recorder filled), under its number ``step["id"]``.
+
+        Parameters
+        ----------
+        step : dict
+        """
         self._steps[step["id"]] = step
 
     def note_skipped(self, step_id):
-        """Count a step that was seen but not kept."""
+        """Count a step that was seen but not kept.
+
+        Parameters
+        ----------
+        step_id : int
+        """
         self.skipped += 1
 
     def thin_out(self):
-        """Drop every other kept step (the 2nd, 4th, ...); return the bytes left."""
+        """Drop every other kept step (the 2nd, 4th, ...).
+
+        Returns
+        -------
+        nbytes : int
+            The bytes the steps left hold.
+        """
         for k in self.steps[1::2]:
             del self._steps[k]
             self.skipped += 1

@@ -16,6 +16,12 @@ METRICS = ["accuracy"]
 class TrainingDiverged(FloatingPointError):
     """The loss, a gradient or an update became NaN or inf; the network is left at its last good state.
 
+    Parameters
+    ----------
+    message : str
+    history, epoch, step, quantity, value
+        Kept as the attributes below.
+
     Attributes
     ----------
     history : History
@@ -32,11 +38,14 @@ class TrainingDiverged(FloatingPointError):
     --------
     >>> import neurotrace as nt
     >>> net = nt.NeuralNetwork([1, 1], "identity", seed=0)
-    >>> nt.fit(net, [[1.0], [2.0]], [[1.0], [2.0]], optimizer=nt.SGD(lr=100.0), epochs=500,
-    ...        progress=False)
-    Traceback (most recent call last):
-    ...
-    neurotrace.training.TrainingDiverged: Training diverged at epoch 55, step 0: the loss became ...
+    >>> try:
+    ...     nt.fit(net, [[1.0], [2.0]], [[1.0], [2.0]], optimizer=nt.SGD(lr=100.0),
+    ...            epochs=500, progress=False)
+    ... except nt.TrainingDiverged as error:
+    ...     print(str(error)[:82])
+    ...     print(error.epoch, error.step, error.quantity, len(error.history.loss))
+    Training diverged at epoch 54, step 0: the update made a parameter NaN or inf. The
+    54 0 update 54
     >>> bool(np.isfinite(net.flat_parameters).all())
     True
     """

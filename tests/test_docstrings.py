@@ -31,7 +31,6 @@ import neurotrace
 
 #: ``"module.qualname: problem"`` entries not fixed yet. Only remove entries from this set.
 KNOWN_OFFENDERS = {
-    "neurotrace._base.NetworkBase.backprop: no Parameters section",
     "neurotrace._base.NetworkBase.backprop: no Returns section",
     "neurotrace._base.NetworkBase.forward: no Parameters section",
     "neurotrace._base.NetworkBase.forward: no Returns section",
@@ -42,10 +41,8 @@ KNOWN_OFFENDERS = {
     "neurotrace.layer.Layer.backward: no Returns section",
     "neurotrace.layer.Layer.forward: no Parameters section",
     "neurotrace.layer.Layer.forward: no Returns section",
-    "neurotrace.neuron.Neuron.backward: no Parameters section",
     "neurotrace.neuron.Neuron.backward: no Returns section",
     "neurotrace.neuron.Neuron.bias: no docstring",
-    "neurotrace.neuron.Neuron.forward: no Parameters section",
     "neurotrace.neuron.Neuron.forward: no Returns section",
 }
 
