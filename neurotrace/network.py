@@ -213,7 +213,7 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
                 A1 = np.array(values)
                 A = A1[:-1]
             else:                                     # (n_neurons, n_samples), transposed
-                A = A1 = np.array(values).T
+                A = A1 = np.ascontiguousarray(np.array(values).T)
             if l == len(self.layers) - 1 and self.has_softmax_output:
                 A = activations.softmax(A)                # the layer: p = softmax(z)
                 for j, neuron in enumerate(layer):
