@@ -152,6 +152,9 @@ def _optimizer_metadata(optimizer, network, path):
         raise NetworkFileError(f"Cannot save the optimizer {optimizer!r} to {path!r}: only "
                                f"{sorted(OPTIMIZERS)} can be saved.")
     cls, hyper, state_names = OPTIMIZERS[name]
+    if optimizer.state and optimizer.network is not None and optimizer.network is not network:
+        raise NetworkFileError(f"Cannot save {name} to {path!r}: its state belongs to another "
+                               f"network. Save each network with the optimizer that trains it.")
     state = {}
     for key, vector in optimizer.state.items():
         if key not in state_names or np.shape(vector) != network.flat_parameters.shape:
@@ -473,4 +476,5 @@ def _build_optimizer(path, saved, arrays, network):
     dtype = network.flat_parameters.dtype
     optimizer.state = {key: arrays[f"optimizer.{key}"].astype(dtype, copy=True)
                        for key in saved["state"]}
+    optimizer.bind(network)
     return optimizer

@@ -73,16 +73,17 @@ class Neuron:
     def __init__(self, n_inputs, activation="sigmoid", *, weights=None, bias=None,
                  init="xavier", rng=None, name="neuron"):
         self.name = name
-        self.n_inputs = check_size(n_inputs, "n_inputs", f"Neuron {name}")
+        owner = "Neuron" if name == "neuron" else f"Neuron {name}"   # not "Neuron neuron"
+        self.n_inputs = check_size(n_inputs, "n_inputs", owner)
         if activation == "softmax":
             raise ValueError(
-                f"Neuron {name}: softmax couples all the neurons of a layer, so one neuron "
+                f"{owner}: softmax couples all the neurons of a layer, so one neuron "
                 f"cannot apply it. Use NeuralNetwork(..., output_activation='softmax').")
-        self.activation = activations.get(activation, f"Neuron {name}")
+        self.activation = activations.get(activation, owner)
         self._f, self._df = self.activation.scalar, self.activation.scalar_derivative
         w0, b0 = (None, None)
         if weights is None or bias is None:
-            w0, b0 = initialize(init, self.n_inputs, 1, make_rng(rng=rng), f"Neuron {name}")
+            w0, b0 = initialize(init, self.n_inputs, 1, make_rng(rng=rng), owner)
         # Parameters and gradients live in one array each, [w_0 ... w_{n-1}, b], so that
         # a network can hold all its neurons' parameters in one flat vector (see _bind).
         self._bind(np.empty(self.n_inputs + 1), np.zeros(self.n_inputs + 1))
@@ -90,6 +91,11 @@ class Neuron:
         self.bias = b0[0] if bias is None else bias
         self._owned = False
         self.forget()
+
+    @property
+    def _owner(self):
+        """How error messages name this neuron: ``Neuron L2.N1``, or just ``Neuron``."""
+        return "Neuron" if self.name == "neuron" else f"Neuron {self.name}"
 
     def _bind(self, params, grads):
         """Keep parameters in ``params`` and gradients in ``grads`` (views, not copies)."""
@@ -115,11 +121,11 @@ class Neuron:
 
     @weights.setter
     def weights(self, value):
-        value = as_float_array(value, "weights", f"Neuron {self.name}")
+        value = as_float_array(value, "weights", self._owner)
         if value.shape != (self.n_inputs,):
-            raise ValueError(f"Neuron {self.name} expected weights of shape ({self.n_inputs},), "
+            raise ValueError(f"{self._owner} expected weights of shape ({self.n_inputs},), "
                              f"got array of shape {value.shape}.")
-        check_finite(value, "weights", f"Neuron {self.name}")
+        check_finite(value, "weights", self._owner)
         self._w[...] = value
 
     @property
@@ -128,10 +134,10 @@ class Neuron:
 
     @bias.setter
     def bias(self, value):
-        value = as_float_array(value, "bias", f"Neuron {self.name}")
+        value = as_float_array(value, "bias", self._owner)
         if value.size != 1:
-            raise ValueError(f"Neuron {self.name} expected one bias, got shape {value.shape}.")
-        check_finite(value, "bias", f"Neuron {self.name}")
+            raise ValueError(f"{self._owner} expected one bias, got shape {value.shape}.")
+        check_finite(value, "bias", self._owner)
         self._params[-1] = value.item()
 
     @property
@@ -181,12 +187,12 @@ class Neuron:
         them between forward and backward and that error is no longer the gradient.
         """
         if self.a is None:
-            raise RuntimeError(f"Neuron {self.name}: call forward before backward.")
-        dL_da = as_float_array(dL_da, "dL/da", f"Neuron {self.name}")
+            raise RuntimeError(f"{self._owner}: call forward before backward.")
+        dL_da = as_float_array(dL_da, "dL/da", self._owner)
         if dL_da.shape != np.shape(self.a):
-            raise ValueError(f"Neuron {self.name}: dL/da must have the shape of a, "
+            raise ValueError(f"{self._owner}: dL/da must have the shape of a, "
                              f"{np.shape(self.a)}, got {dL_da.shape}.")
-        check_finite(dL_da, "dL/da", f"Neuron {self.name}")
+        check_finite(dL_da, "dL/da", self._owner)
         if dL_da.ndim == 0:
             return self._backward_one(float(dL_da), np.empty(self.n_inputs))
         return self._backward_batch(dL_da, np.empty(self.x.shape))
