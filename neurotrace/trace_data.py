@@ -15,7 +15,7 @@ from . import names
 from ._files import NeurotraceFileError, atomic_write
 from .explain import explain
 
-__all__ = ["Trace", "Step", "QUANTITIES"]
+__all__ = ["Trace", "Step", "QUANTITIES", "check_trace"]
 
 FORWARD = ["x", "z", "a"]
 BACKWARD = ["dL_da", "da_dz", "delta", "grad_weights", "grad_bias", "to_predecessors"]
@@ -200,7 +200,13 @@ class Trace:
             if "loss" not in self.quantities:
                 raise KeyError(f"The loss was not recorded (trace limited to quantities "
                                f"{self.quantities}).")
-            return np.array([self._steps[k].get("loss", np.nan) for k in self.steps])
+            missing = [k for k in self.steps if self._steps[k].get("loss") is None]
+            if missing:
+                raise KeyError(f"No loss was computed at step(s) {missing[:10]} (a forward pass "
+                               f"without a loss, e.g. net.forward alone); t.series('loss') needs "
+                               f"a loss at every recorded step. Use [t[k].loss for k in t.steps] "
+                               f"for a list with None where there was none.")
+            return np.array([self._steps[k]["loss"] for k in self.steps])
         if quantity is None:
             raise TypeError(f"series({name!r}) needs a quantity, e.g. "
                             f"t.series({name!r}, 'delta').")
@@ -214,6 +220,16 @@ class Trace:
             else:
                 raise KeyError(f"Quantity {quantity!r} was not recorded for {name} at step "
                                f"{step.id}; recorded: {sorted(step.record(name))}.")
+        first = np.shape(values[0]) if values else ()
+        odd = [i for i, v in enumerate(values) if np.shape(v) != first]
+        if odd:
+            raise ValueError(
+                f"series({name!r}, {quantity!r}): the steps hold values of different shapes "
+                f"({first} at step {self.steps[0]}, {np.shape(values[odd[0]])} at step "
+                f"{self.steps[odd[0]]}), e.g. batches of different sizes (the last batch of "
+                f"an epoch is smaller when batch_size does not divide n_samples). Use "
+                f"[t[k].record({name!r})[{quantity!r}] for k in t.steps] for a list, or a "
+                f"batch_size that divides the number of samples.")
         return np.array(values)
 
     def records(self):
@@ -318,7 +334,10 @@ class Trace:
             If the neuron has no such parameter, or the step did not record what the
             explanation needs.
         ValueError
-            For an unknown ``format``, or ``sample`` on a one-sample step.
+            For an unknown ``format``, ``sample`` on a one-sample step or out of the
+            batch's range, or a trace that recorded no steps.
+        TypeError
+            If ``parameter`` is not a name (``0`` instead of ``"w0"``).
 
         Examples
         --------
@@ -334,6 +353,10 @@ class Trace:
         >>> bool(e.value == t[2].backward["L1.N0"]["grad_weights"][0])
         True
         """
+        if step is None and len(self) == 0:
+            raise ValueError("explain: the trace recorded no steps, so there is nothing to "
+                             "explain. Run forward/backward (or fit) inside "
+                             "`with nt.trace(net) as t:`.")
         return explain(self, name, parameter, self.steps[0] if step is None else step,
                        sample, format, digits)
 
@@ -713,6 +736,25 @@ def _update(step, store, l, row):
             out[f"{key[6:]}_weights"] = block[row, :-1]
             out[f"{key[6:]}_bias"] = float(block[row, -1])
     return out
+
+
+def check_trace(obj, who, need_steps=True):
+    """``obj`` if it is a :class:`Trace` (with at least one step), else an error that says so.
+
+    >>> check_trace("not a trace", "viz.gradient_norms")
+    Traceback (most recent call last):
+    TypeError: viz.gradient_norms expects a Trace (from `with nt.trace(net) as t: ...`), got str.
+    """
+    if not isinstance(obj, Trace):
+        what = type(obj).__name__
+        hint = (" To picture a network's training, record it: `with nt.trace(net) as t:` "
+                "around fit, then pass t." if hasattr(obj, "flat_parameters") else "")
+        raise TypeError(f"{who} expects a Trace (from `with nt.trace(net) as t: ...`), got "
+                        f"{what}.{hint}")
+    if need_steps and len(obj) == 0:
+        raise ValueError(f"{who}: the trace recorded no steps (was anything run inside the "
+                         f"`with nt.trace(net) as t:` block? were the steps filtered out?).")
+    return obj
 
 
 def _scalar(value):
