@@ -6,13 +6,14 @@ shape ``(n_neurons, n_inputs + 1)``, ...). Asking for ``t[k].forward["L1.N0"]``
 slices neuron ``N0`` out of layer ``L1``'s arrays.
 """
 import json
+import os
 import zipfile
 import zlib
 
 import numpy as np
 
 from . import names
-from ._files import NeurotraceFileError, atomic_write
+from ._files import MAX_LOAD_BYTES, NeurotraceFileError, atomic_write, read_npz
 from .explain import explain
 
 __all__ = ["Trace", "Step", "QUANTITIES", "check_trace"]
@@ -417,15 +418,20 @@ class Trace:
         atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path, max_bytes=MAX_LOAD_BYTES):
         """Read a trace written by :meth:`save` (never unpickles anything).
 
-        :func:`neurotrace.load` does the same for a trace file.
+        :func:`neurotrace.load` does the same for a trace file. Every array's size is
+        checked before it is allocated (at most ``max_bytes`` in all), and the header
+        is checked against the arrays: a damaged or edited file fails here, naming the
+        file, not later in a query.
 
         Parameters
         ----------
         path : str or path-like
             An ``.npz`` file written by :meth:`save`.
+        max_bytes : int, default=128 MiB
+            The most the arrays may take in memory, all together.
 
         Returns
         -------
@@ -436,7 +442,8 @@ class Trace:
         FileNotFoundError
             If there is no file at ``path``.
         NeurotraceFileError
-            If the file is not a readable neurotrace trace, or is damaged.
+            If the file is not a readable neurotrace trace, is damaged, its header
+            does not fit its arrays, or its arrays need more than ``max_bytes``.
 
         Examples
         --------
@@ -453,15 +460,15 @@ class Trace:
         """
         unreadable = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error)
         try:
-            data = np.load(path, allow_pickle=False)
-            if not hasattr(data, "files"):
-                raise ValueError("a single .npy array, not an .npz archive")
-            with data:
-                arrays = {key: data[key] for key in data.files}
+            if not os.path.exists(path):
+                raise FileNotFoundError(f"No trace file {os.fspath(path)!r}: there is no such file.")
+            if not zipfile.is_zipfile(path):
+                raise ValueError("not an .npz archive")
+            arrays = read_npz(path, max_bytes, "neurotrace trace")
             if "__header__" not in arrays:
                 raise ValueError(f"no '__header__' entry, only {sorted(arrays)[:5]}")
             header = json.loads(str(arrays.pop("__header__")))
-        except FileNotFoundError:
+        except (FileNotFoundError, NeurotraceFileError):
             raise
         except unreadable as error:
             raise NeurotraceFileError(f"{path}: not a readable neurotrace trace ({error}). Traces are "
@@ -484,9 +491,12 @@ class Trace:
                 step["layers"] = {int(l): {q: arrays[f"s{k}/L{l}/{q}"] for q in stored}
                                   for l, stored in meta["layers"].items()}
                 t._steps[k] = step
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            problem = _check_loaded(t, header)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
             raise NeurotraceFileError(f"{path}: a damaged neurotrace trace (missing or malformed "
                              f"{error}).") from None
+        if problem:
+            raise NeurotraceFileError(f"{path}: a damaged neurotrace trace: {problem}.")
         return t
 
 
@@ -736,6 +746,67 @@ def _update(step, store, l, row):
             out[f"{key[6:]}_weights"] = block[row, :-1]
             out[f"{key[6:]}_bias"] = float(block[row, -1])
     return out
+
+
+_PER_SAMPLE = ("z", "a", "dL_da", "da_dz", "delta")
+_BLOCKS = ("grad", "w", "before", "after")
+
+
+def _check_loaded(t, header):
+    """What is wrong with a loaded trace's header against its arrays, or None."""
+    sizes = t.sizes
+    if len(sizes) < 2 or not all(type(s) is int and s >= 1 for s in sizes):
+        return f"'sizes' must be at least two positive integers, got {sizes!r}"
+    n_layers = len(sizes) - 1
+    if len(t.activation_names) != n_layers or not all(
+            isinstance(a, str) for a in t.activation_names):
+        return f"'activation_names' must name one activation per layer ({n_layers}), got " \
+               f"{t.activation_names!r}"
+    unknown = sorted(set(t.quantities) - set(QUANTITIES))
+    if unknown:
+        return f"unknown quantities {unknown}"
+    for l, rows in t.rows.items():
+        if not 0 <= l < n_layers:
+            return f"'rows' names layer index {l}; the network has {n_layers} layers"
+        if rows is not None and (not isinstance(rows, list) or len(set(rows)) != len(rows)
+                                 or not all(type(j) is int and 0 <= j < sizes[l + 1]
+                                            for j in rows)):
+            return f"'rows' of L{l + 1} must list distinct neurons 0..{sizes[l + 1] - 1}, got {rows!r}"
+    ids = [meta["id"] for meta in header["steps"]]
+    if len(set(ids)) != len(ids) or not all(type(k) is int for k in ids):
+        return f"step ids must be distinct integers, got {ids[:10]}"
+    for k, step in t._steps.items():
+        if step["layers"].keys() - t.rows.keys():
+            return f"step {k} holds layers {sorted(step['layers'])} but only {sorted(t.rows)} " \
+                   f"were recorded"
+        n_samples = set()
+        for l, store in step["layers"].items():
+            n_rows = sizes[l + 1] if t.rows[l] is None else len(t.rows[l])
+            for q, array in store.items():
+                if q == "x":
+                    ok, want = array.ndim in (1, 2) and array.shape[-1] == sizes[l], \
+                        f"(..., {sizes[l]})"
+                elif q in _PER_SAMPLE:
+                    ok, want = array.ndim in (1, 2) and array.shape[-1] == n_rows, \
+                        f"(..., {n_rows})"
+                elif q in _BLOCKS or q.startswith("state:"):
+                    ok, want = array.shape == (n_rows, sizes[l] + 1), f"{(n_rows, sizes[l] + 1)}"
+                else:
+                    return f"step {k}, layer L{l + 1} holds an unknown array {q!r}"
+                if not ok:
+                    return (f"step {k}, layer L{l + 1}: {q!r} has shape {array.shape}, expected "
+                            f"{want} for sizes {sizes}")
+                if q == "x" or q in _PER_SAMPLE:
+                    n_samples.add(array.shape[0] if array.ndim == 2 else None)
+        if len(n_samples) > 1:
+            return f"step {k} mixes batches of different sizes {sorted(map(str, n_samples))}"
+        targets = step.get("targets")
+        if targets is not None and np.shape(targets)[-1:] != (sizes[-1],):
+            return f"step {k}: 'targets' has shape {np.shape(targets)}, expected (..., {sizes[-1]})"
+        loss = step.get("loss")
+        if loss is not None and not isinstance(loss, (int, float)):
+            return f"step {k}: 'loss' must be a number, got {loss!r}"
+    return None
 
 
 def check_trace(obj, who, need_steps=True):
