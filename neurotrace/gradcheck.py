@@ -85,8 +85,8 @@ def gradcheck(network, X, Y, loss="mse", eps=1e-6, per_parameter=False):
         The targets, shaped like the network's outputs for ``X``.
     loss : str or Loss, default="mse"
         The loss, by name (see :data:`neurotrace.losses.NAMES`) or a :class:`~neurotrace.Loss`.
-    eps : float, default=1e-6
-        The step of the central difference.
+    eps : float in (0, 0.1], default=1e-6
+        The step of the central difference (anything else raises a ValueError).
     per_parameter : bool, default=False
         Return every parameter's relative error, by name, instead of the largest.
 

@@ -291,6 +291,8 @@ def get(loss, owner=None):
     loss : str or object
         A name from :data:`NAMES`, or any object with ``value(a, y)`` and
         ``gradient(a, y)`` methods (a :class:`Loss`, for one), returned as is.
+    owner : str, optional
+        Who asks, for the error message (e.g. ``"fit"``).
 
     Returns
     -------
