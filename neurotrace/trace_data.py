@@ -765,23 +765,24 @@ def _check_loaded(t, header):
     unknown = sorted(set(t.quantities) - set(QUANTITIES))
     if unknown:
         return f"unknown quantities {unknown}"
-    for l, rows in t.rows.items():
+    for l, rows in t.recorded_rows.items():
         if not 0 <= l < n_layers:
             return f"'rows' names layer index {l}; the network has {n_layers} layers"
         if rows is not None and (not isinstance(rows, list) or len(set(rows)) != len(rows)
                                  or not all(type(j) is int and 0 <= j < sizes[l + 1]
                                             for j in rows)):
-            return f"'rows' of L{l + 1} must list distinct neurons 0..{sizes[l + 1] - 1}, got {rows!r}"
+            return (f"'rows' of L{l + 1} must list distinct neurons 0..{sizes[l + 1] - 1}, "
+                    f"got {rows!r}")
     ids = [meta["id"] for meta in header["steps"]]
     if len(set(ids)) != len(ids) or not all(type(k) is int for k in ids):
         return f"step ids must be distinct integers, got {ids[:10]}"
     for k, step in t._steps.items():
-        if step["layers"].keys() - t.rows.keys():
-            return f"step {k} holds layers {sorted(step['layers'])} but only {sorted(t.rows)} " \
+        if step["layers"].keys() - t.recorded_rows.keys():
+            return f"step {k} holds layers {sorted(step['layers'])} but only {sorted(t.recorded_rows)} " \
                    f"were recorded"
         n_samples = set()
         for l, store in step["layers"].items():
-            n_rows = sizes[l + 1] if t.rows[l] is None else len(t.rows[l])
+            n_rows = sizes[l + 1] if t.recorded_rows[l] is None else len(t.recorded_rows[l])
             for q, array in store.items():
                 if q == "x":
                     ok, want = array.ndim in (1, 2) and array.shape[-1] == sizes[l], \
