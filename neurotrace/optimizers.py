@@ -67,6 +67,9 @@ class Optimizer:
     clip_norm : float > 0, default=None
         Scale the whole gradient vector down to length ``clip_norm`` when it is longer
         (after ``clip_value``, when both are given).
+    unknown : dict, optional
+        Keywords the subclass did not know; any is refused with a TypeError that
+        names the closest parameter (``learning_rate`` -> ``lr``).
 
     Attributes
     ----------
@@ -116,6 +119,11 @@ class Optimizer:
 
         ``step`` calls this; so does :func:`neurotrace.load` for an optimizer saved with
         its network.
+
+        Parameters
+        ----------
+        network : NeuralNetwork or VectorizedNetwork
+            The network this optimizer updates from now on.
 
         Raises
         ------
@@ -231,6 +239,9 @@ class SGD(Optimizer):
     clip_norm : float > 0, default=None
         Scale the whole gradient vector down to length ``clip_norm`` when it is longer
         (after ``clip_value``, when both are given).
+    **unknown
+        Any other keyword is refused with a TypeError that names the closest
+        parameter (``SGD(learning_rate=0.1)``: did you mean ``lr``?).
 
     Raises
     ------
@@ -289,6 +300,9 @@ class Adam(Optimizer):
     clip_norm : float > 0, default=None
         Scale the whole gradient vector down to length ``clip_norm`` when it is longer
         (after ``clip_value``, when both are given).
+    **unknown
+        Any other keyword is refused with a TypeError that names the closest
+        parameter (``SGD(learning_rate=0.1)``: did you mean ``lr``?).
 
     Raises
     ------

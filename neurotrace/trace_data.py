@@ -813,6 +813,32 @@ def _check_loaded(t, header):
 def check_trace(obj, who, need_steps=True):
     """``obj`` if it is a :class:`Trace` (with at least one step), else an error that says so.
 
+    The pictures call this first, so that a network passed by mistake, or an empty
+    trace, gets a sentence instead of an AttributeError or an empty figure.
+
+    Parameters
+    ----------
+    obj : object
+        What the caller was given.
+    who : str
+        The caller, for the message (``"viz.gradient_norms"``).
+    need_steps : bool, default=True
+        Also refuse a trace that recorded no steps.
+
+    Returns
+    -------
+    Trace
+        ``obj`` itself.
+
+    Raises
+    ------
+    TypeError
+        ``obj`` is not a Trace.
+    ValueError
+        The trace recorded no steps (with ``need_steps``).
+
+    Examples
+    --------
     >>> check_trace("not a trace", "viz.gradient_norms")
     Traceback (most recent call last):
     TypeError: viz.gradient_norms expects a Trace (from `with nt.trace(net) as t: ...`), got str.
