@@ -382,7 +382,6 @@ class NetworkBase:
     def loss(self, X, Y, loss="mse"):
         """The loss of the current parameters on ``(X, Y)``; a forward pass no trace records."""
         X = self._check_inputs(X)
-        check_parameters(self)
         recorder, self.recorder = self.recorder, None
         try:
             self._forward(X)

@@ -126,7 +126,7 @@ def test_nan_in_live_weights_is_caught_at_forward(backend):
     net.parameters()[1][0][2, 1] = 0.0
     net.parameters()[0][1][0] = np.inf                   # L1.N0's bias
     with pytest.raises(ValueError, match=r"parameter L1\.N0\.b is inf"):
-        net.loss([[1.0, 2.0]], [[0.0, 1.0]])
+        net.predict([[1.0, 2.0]])
 
 
 # --- names and seeds ------------------------------------------------------------------------
