@@ -131,14 +131,14 @@ def test_nan_in_live_weights_is_caught_at_forward(backend):
 
 # --- names and seeds ------------------------------------------------------------------------
 @pytest.mark.parametrize("make, words", [
-    (lambda: nt.NeuralNetwork([2, 1], "ReLU"), r"Got 'ReLU' instead; did you mean 'relu'\?"),
+    (lambda: nt.NeuralNetwork([2, 1], "ReLU"), r"Got 'ReLU' instead\. Did you mean 'relu'\?"),
     (lambda: nt.VectorizedNetwork([2, 1], output_activation="Softmax"),
-     r"did you mean 'softmax'\?"),
-    (lambda: nt.NeuralNetwork([2, 1], init="Xavier"), r"'init'.*did you mean 'xavier'\?"),
+     r"Did you mean 'softmax'\?"),
+    (lambda: nt.NeuralNetwork([2, 1], init="Xavier"), r"'init'.*Did you mean 'xavier'\?"),
     (lambda: nt.NeuralNetwork([2, 1]).loss([[1, 2]], [[1]], "MSE"),
-     r"'loss'.*did you mean 'mse'\?"),
+     r"'loss'.*Did you mean 'mse'\?"),
     (lambda: nt.Neuron(2, "sigmod"), r"The 'activation' parameter of Neuron must be one of .*"
-                                     r"did you mean 'sigmoid'\?"),
+                                     r"Did you mean 'sigmoid'\?"),
 ])
 def test_unknown_names_suggest_the_closest(make, words):
     with pytest.raises(ValueError, match=words) as error:
