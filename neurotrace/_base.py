@@ -11,7 +11,9 @@ optimizer updates all parameters of either backend with one array operation.
 import numpy as np
 
 from . import activations, losses, names
-from ._checks import as_float_array, check_finite, check_inputs, check_size, check_targets
+from ._checks import (as_float_array, check_finite, check_inputs, check_loss_result,
+                      check_parameters, check_size,
+                      check_targets)
 
 __all__ = ["NetworkBase", "check_sizes", "check_weights", "parse_activations"]
 
@@ -86,6 +88,21 @@ class NetworkBase:
     def n_layers(self):
         """The number of layers of neurons (the inputs are not a layer)."""
         return len(self.sizes) - 1
+
+    @property
+    def activation_names(self):
+        """One activation name per layer, ``["sigmoid", ..., "softmax"]``."""
+        return self._activation_names
+
+    @activation_names.setter
+    def activation_names(self, value):
+        # Softmax over one output is exp(z) / exp(z) = 1 whatever z is: every gradient 0.
+        if value[-1] == "softmax" and self.sizes[-1] == 1:
+            raise ValueError(
+                f"{type(self).__name__}: softmax over a single output L{len(self.sizes) - 1}.N0 "
+                f"is always 1.0 (exp(z) / exp(z)), so every gradient would be 0. For two "
+                f"classes use one sigmoid output (with bce), or two softmax outputs.")
+        self._activation_names = value
 
     @property
     def has_softmax_output(self):
@@ -298,6 +315,7 @@ class NetworkBase:
         Remembers what backward needs (a copy of ``X``: changing ``X`` afterwards
         changes nothing here).
         """
+        check_parameters(self)          # NaN written into the live weights: say so, here
         return self._forward(self.check_inputs(X, copy=True))
 
     def predict(self, X):
@@ -478,6 +496,8 @@ class NetworkBase:
         if dL_da.shape != A.shape:
             raise ValueError(f"Loss {getattr(loss, 'name', loss)!r}: gradient(a, y) must have "
                              f"the shape of a, {A.shape}, got {dL_da.shape}.")
+        if not builtin:                  # a user's loss: say so if it hands back NaN or inf
+            check_loss_result(loss, value, dL_da, A)
         # Softmax with any other loss: its Jacobian-vector product gives dL/dz.
         delta = activations.softmax_vjp(A, dL_da) if self.has_softmax_output else None
         return value, dL_da, delta, False

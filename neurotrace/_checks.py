@@ -3,6 +3,8 @@ import numbers
 
 import numpy as np
 
+from .names import closest, neuron
+
 
 def check_size(value, what, owner):
     """``value`` as a positive int, or a ValueError naming ``what`` and ``owner``."""
@@ -67,3 +69,94 @@ def check_targets(Y, output_shape, owner, dtype=np.float64):
                          f"{output_shape}, got array of shape {Y.shape}.")
     check_finite(Y, "targets", owner)
     return Y
+
+
+def unknown_name(parameter, value, choices, owner, extra=""):
+    """The ValueError for a name that is not one of ``choices``, with "did you mean".
+
+    >>> print(unknown_name("activation", "ReLU", ["relu", "tanh"], "Neuron"))
+    The 'activation' parameter of Neuron must be one of ['relu', 'tanh']. Got 'ReLU' ...
+    """
+    choices = list(choices)
+    guess = closest(value, choices)
+    hint = f" Did you mean {guess!r}?" if guess is not None else ""
+    of = f" of {owner}" if owner else ""
+    return ValueError(f"The {parameter!r} parameter{of} must be one of {choices}{extra}. "
+                      f"Got {value!r} instead.{hint}")
+
+
+def check_seed(seed, owner):
+    """``seed`` as given if numpy's ``default_rng`` takes it, else a ValueError that says why.
+
+    >>> check_seed(0, "NeuralNetwork")
+    0
+    >>> check_seed("42", "NeuralNetwork")
+    Traceback (most recent call last):
+    ValueError: The 'seed' parameter of NeuralNetwork must be a non-negative integer or None. ...
+    """
+    if seed is None or (isinstance(seed, (numbers.Integral, np.integer))
+                        and not isinstance(seed, (bool, np.bool_)) and seed >= 0):
+        return seed
+    if isinstance(seed, (np.random.SeedSequence, np.random.BitGenerator,
+                         np.random.Generator)):
+        return seed
+    if isinstance(seed, (list, tuple, np.ndarray)) and len(seed) and all(
+            isinstance(s, (numbers.Integral, np.integer)) and not isinstance(s, bool) and s >= 0
+            for s in np.ravel(seed)):
+        return seed
+    of = f" of {owner}" if owner else ""
+    raise ValueError(f"The 'seed' parameter{of} must be a non-negative integer or None. "
+                     f"Got {seed!r} ({type(seed).__name__}) instead.")
+
+
+def check_parameters(network, owner=None):
+    """Raise if any of ``network``'s parameters is NaN or inf, naming the first such one.
+
+    One dot product decides (``p @ p`` is finite only when every entry is); only
+    when it is not is the culprit looked for. Both backends keep every parameter
+    in ``flat_parameters``, laid out layer by layer, neuron by neuron,
+    ``[w_0, ..., w_{n_inputs-1}, b]``.
+
+    >>> import neurotrace as nt
+    >>> net = nt.NeuralNetwork([2, 1], seed=0)
+    >>> net.parameters()[0][0][1, 0] = float("nan")
+    >>> check_parameters(net)
+    Traceback (most recent call last):
+    ValueError: NeuralNetwork: parameter L1.N0.w1 is nan; a network's weights and biases ...
+    """
+    p = network.flat_parameters
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(p @ p):
+            return
+    bad = int(np.flatnonzero(~np.isfinite(p))[0])
+    sizes, start = network.sizes, 0
+    for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        stop = start + (n_in + 1) * n_out
+        if bad < stop:
+            j, i = divmod(bad - start, n_in + 1)
+            where = f"{neuron(l, j)}.{'b' if i == n_in else f'w{i}'}"
+            break
+        start = stop
+    owner = owner or type(network).__name__
+    raise ValueError(f"{owner}: parameter {where} is {float(p[bad])!r}; a network's "
+                     f"weights and biases must be finite. Something wrote it into the live "
+                     f"arrays (parameters(), flat_parameters or a neuron's weights): set it to a "
+                     f"finite number, or build the network again.")
+
+
+def check_loss_result(loss, value, gradient, a):
+    """Raise if a (user-defined) loss gave a NaN or inf value or gradient, naming the loss.
+
+    Built-in losses stay finite where their outputs are valid; a loss of the user's
+    own may not, and a NaN gradient would otherwise spread to every parameter.
+    """
+    name = getattr(loss, "name", None) or type(loss).__name__
+    if not np.isfinite(value):
+        raise ValueError(f"Loss {name!r}: value(a, y) returned {value!r}; expected a finite "
+                         f"number (outputs a in [{np.min(a):.6g}, {np.max(a):.6g}]). Check the "
+                         f"loss's formula (a log of 0? a division by 0?).")
+    if not np.all(np.isfinite(gradient)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(gradient))[0])
+        raise ValueError(f"Loss {name!r}: gradient(a, y) contains {float(gradient[bad])!r} at "
+                         f"index {bad} (where a = {float(a[bad])!r}); expected finite numbers of the shape "
+                         f"of a. Check the gradient's formula.")

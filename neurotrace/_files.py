@@ -4,10 +4,20 @@ Nothing here knows what is in the files (networks live in :mod:`neurotrace.io`,
 traces in :mod:`neurotrace.trace_data`); this module only makes sure a write is
 all or nothing and that every problem with a file is one kind of error.
 """
+import math
 import os
 import tempfile
+import zipfile
+import zlib
 
-__all__ = ["NeurotraceFileError", "atomic_write"]
+import numpy as np
+
+__all__ = ["NeurotraceFileError", "atomic_write", "read_npz", "MAX_LOAD_BYTES"]
+
+#: The most a load may allocate for a file's arrays, unless told otherwise (``max_bytes=``).
+#: A trace is capped at 64 MiB while it is recorded (``nt.trace(max_bytes=)``); twice that
+#: leaves room, and a file that says it holds more is refused before anything is allocated.
+MAX_LOAD_BYTES = 128 * 2**20
 
 
 class NeurotraceFileError(ValueError):
@@ -65,3 +75,112 @@ def atomic_write(path, write, binary=True):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def read_npz(path, max_bytes=MAX_LOAD_BYTES, what="neurotrace file"):
+    """``{name: array}`` from an ``.npz`` archive, with every size checked before it is allocated.
+
+    ``numpy.load`` allocates whatever an array's header declares before reading
+    it, so a damaged or hostile file can ask for terabytes, or a small compressed
+    file can unpack to hundreds of MiB. Here each array's header is read first:
+    its declared size must match the size the archive records for it, and all
+    arrays together must stay within ``max_bytes``. Object arrays (pickles) are
+    refused; nothing is ever unpickled.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` file.
+    max_bytes : int, default=MAX_LOAD_BYTES (128 MiB)
+        The most the arrays may take in memory, all together.
+    what : str, default="neurotrace file"
+        What the file should be, for the messages (e.g. "neurotrace trace").
+
+    Returns
+    -------
+    arrays : dict of str to ndarray
+
+    Raises
+    ------
+    NeurotraceFileError
+        The file is not a readable archive, an array is damaged, holds objects,
+        or is larger than the file or ``max_bytes`` allows; the message names the file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.npz")
+    >>> np.savez_compressed(path, w=np.arange(3.0))
+    >>> read_npz(path)["w"].tolist()
+    [0.0, 1.0, 2.0]
+    >>> read_npz(path, max_bytes=8)
+    Traceback (most recent call last):
+    neurotrace._files.NeurotraceFileError: ...'w' needs 24 bytes ... more than max_bytes=8 ...
+    """
+    path = os.fspath(path)
+    arrays, total = {}, 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if not info.filename.endswith(".npy"):
+                    raise NeurotraceFileError(f"{path!r}: the archive holds {info.filename!r}, "
+                                              f"which is not a numpy array (.npy).")
+                key = info.filename[:-4]
+                with archive.open(info) as f:
+                    shape, fortran, dtype = _npy_header(f, path, key, what)
+                    count = math.prod(shape)
+                    nbytes = count * dtype.itemsize
+                    if nbytes != info.file_size - f.tell():
+                        raise NeurotraceFileError(
+                            f"{path!r}: array {key!r} declares shape {shape} of {dtype} "
+                            f"({nbytes} bytes), but the archive holds "
+                            f"{info.file_size - f.tell()} bytes for it: the file is damaged.")
+                    total += nbytes
+                    if total > max_bytes:
+                        raise NeurotraceFileError(
+                            f"{path!r}: array {key!r} needs {nbytes} bytes ({total} so far), "
+                            f"more than max_bytes={max_bytes} allows. If you trust this file "
+                            f"and have the memory, load it with a larger max_bytes=.")
+                    array = np.empty(shape[::-1] if fortran else shape, dtype)
+                    view = memoryview(array.reshape(-1).view(np.uint8))
+                    filled = 0
+                    while filled < nbytes:
+                        n = f.readinto(view[filled:])
+                        if not n:
+                            raise NeurotraceFileError(f"{path!r}: array {key!r} is truncated "
+                                                      f"({filled} of {nbytes} bytes).")
+                        filled += n
+                    if f.read(1):                   # also makes zipfile check the CRC
+                        raise NeurotraceFileError(f"{path!r}: array {key!r} holds more data "
+                                                  f"than its header declares.")
+                arrays[key] = array.T if fortran else array
+    except NeurotraceFileError:
+        raise
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+            NotImplementedError) as error:
+        raise NeurotraceFileError(f"{path!r} is truncated or corrupt: it cannot be read as a "
+                                  f"{what} (.npz archive; {type(error).__name__}: {error}).") \
+            from None
+    return arrays
+
+
+def _npy_header(f, path, key, what):
+    """``(shape, fortran_order, dtype)`` from the start of one ``.npy`` member, checked."""
+    version = np.lib.format.read_magic(f)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+    else:
+        raise NeurotraceFileError(f"{path!r}: array {key!r} has .npy format version {version}, "
+                                  f"which neurotrace does not read.")
+    if dtype.hasobject:
+        raise NeurotraceFileError(
+            f"{path!r} holds pickled Python objects. neurotrace never loads pickles, because "
+            f"loading a pickle can run arbitrary code (array {key!r}: this is not a {what} "
+            f"written by neurotrace).")
+    if not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise NeurotraceFileError(f"{path!r}: array {key!r} declares the shape {shape!r}.")
+    return shape, fortran, dtype

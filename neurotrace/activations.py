@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+
 __all__ = ["Activation", "get", "softmax", "NAMES"]
 
 
@@ -272,6 +273,10 @@ def get(activation, owner="Neuron"):
         return activation
     if isinstance(activation, str) and activation in _ACTIVATIONS:
         return _ACTIVATIONS[activation]
+    if activation == "softmax":
+        raise ValueError(f"{owner}: softmax couples all the neurons of a layer, so it is applied "
+                         f"by the network's output layer, never by one neuron: use "
+                         f"output_activation='softmax'.")
     raise ValueError(
         f"The 'activation' parameter of {owner} must be one of {NAMES}. "
         f"Got {activation!r} instead.{did_you_mean(activation, NAMES)}")

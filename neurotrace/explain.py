@@ -9,7 +9,11 @@ and ``dL/da`` is itself the sum of what the neuron's successors sent back,
 fused softmax + cross-entropy (or sigmoid + bce) output, ``dL/dz = (p - y)/n``
 directly. For a batch, the gradient is the sum of every sample's term.
 """
+import numbers
+
 import numpy as np
+
+from . import names
 
 __all__ = ["explain", "Explanation"]
 
@@ -116,6 +120,7 @@ def explain(trace, name, parameter, step, sample=None, format="text", digits=4):
     if format not in _SYMBOLS:
         raise ValueError(f"The 'format' parameter of explain must be one of "
                          f"{sorted(_SYMBOLS)}. Got {format!r} instead.")
+    _check_arguments(trace, name, parameter, step, sample)
     S = _SYMBOLS[format]
     s = trace[step]
     fwd, bwd = s.forward[name], s.backward[name]
@@ -189,6 +194,28 @@ def explain(trace, name, parameter, step, sample=None, format="text", digits=4):
                          for line in lines)
     # sample=None: the gradient used (the sum over the batch); sample=k: sample k's share.
     return Explanation(text, total)
+
+
+def _check_arguments(trace, name, parameter, step, sample):
+    """Refuse what explain cannot use, saying what it expects (before any lookup fails)."""
+    if len(trace) == 0:
+        raise ValueError("explain: the trace recorded no steps, so there is nothing to explain. "
+                         "Run forward/backward (or fit) inside `with nt.trace(net) as t:`.")
+    l, _ = names.parse_neuron(name, trace.sizes)            # KeyError listing the neurons
+    n_in = trace.sizes[l]
+    if not isinstance(parameter, str):
+        hint = f" For weight {parameter} pass 'w{parameter}'." if isinstance(
+            parameter, numbers.Integral) and 0 <= parameter < n_in else ""
+        raise TypeError(f"explain: 'parameter' must be a name, one of 'w0'..'w{n_in - 1}' "
+                        f"(weights of {name}) or 'b' (its bias); got {parameter!r} "
+                        f"({type(parameter).__name__}).{hint}")
+    s = trace[step]                                         # KeyError listing the steps
+    if sample is not None and s.n_samples is not None:
+        if isinstance(sample, bool) or not isinstance(sample, numbers.Integral) \
+                or not 0 <= sample < s.n_samples:
+            raise ValueError(f"explain: step {s.id} is a batch of {s.n_samples} samples; "
+                             f"'sample' must be an integer in 0..{s.n_samples - 1} (or None for "
+                             f"the whole batch), got {sample!r}.")
 
 
 def _output_origin(s, trace, name, pick, which, d, S, digits):

@@ -17,6 +17,8 @@ lecun    N(0, 1 / n_inputs)                              0
 """
 import numpy as np
 
+from ._checks import check_seed, unknown_name
+
 __all__ = ["initialize", "NAMES"]
 
 
@@ -85,12 +87,16 @@ def initialize(init, n_inputs, n_neurons, rng, owner="NeuralNetwork"):
     ...
     ValueError: The 'init' parameter of NeuralNetwork must be one of [...]. Got 'zeros' instead.
     """
-    if init not in _INITIALIZERS:
-        raise ValueError(f"The 'init' parameter of {owner} must be one of {NAMES}. "
-                         f"Got {init!r} instead.")
+    if not isinstance(init, str) or init not in _INITIALIZERS:
+        raise unknown_name("init", init, NAMES, owner)
     return _INITIALIZERS[init](rng, n_inputs, n_neurons)
 
 
-def make_rng(seed=None, rng=None):
+def make_rng(seed=None, rng=None, owner=None):
     """``rng`` if given, else ``numpy.random.default_rng(seed)``."""
-    return rng if rng is not None else np.random.default_rng(seed)
+    if rng is not None:
+        if not isinstance(rng, np.random.Generator):
+            raise ValueError(f"The 'rng' parameter must be a numpy.random.Generator (e.g. "
+                             f"numpy.random.default_rng(0)) or None. Got {rng!r} instead.")
+        return rng
+    return np.random.default_rng(check_seed(seed, owner))

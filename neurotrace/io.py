@@ -44,7 +44,7 @@ import numpy as np
 
 from . import activations
 from ._base import parse_activations
-from ._files import NeurotraceFileError, atomic_write
+from ._files import MAX_LOAD_BYTES, NeurotraceFileError, atomic_write, read_npz
 from .network import NeuralNetwork
 from .optimizers import SGD, Adam
 from .trace_data import Trace
@@ -152,6 +152,10 @@ def _optimizer_metadata(optimizer, network, path):
         raise NetworkFileError(f"Cannot save the optimizer {optimizer!r} to {path!r}: only "
                                f"{sorted(OPTIMIZERS)} can be saved.")
     cls, hyper, state_names = OPTIMIZERS[name]
+    if optimizer.state and optimizer.network is not None and optimizer.network is not network:
+        raise NetworkFileError(f"Cannot save {name} to {path!r}: its state does not belong to "
+                               f"this network (it was used with another). Save each network "
+                               f"with the optimizer that trains it.")
     state = {}
     for key, vector in optimizer.state.items():
         if key not in state_names or np.shape(vector) != network.flat_parameters.shape:
@@ -197,7 +201,7 @@ def _to_json(meta, arrays):
 
 
 # --- loading -------------------------------------------------------------------------------
-def load(path, with_optimizer=False):
+def load(path, with_optimizer=False, max_bytes=MAX_LOAD_BYTES):
     """The network saved in ``path``; with ``with_optimizer=True``, ``(network, optimizer)``.
 
     A trace file (written by :func:`save` or :meth:`Trace.save`) gives the :class:`Trace`.
@@ -210,6 +214,9 @@ def load(path, with_optimizer=False):
         Also rebuild the optimizer saved with the network (its class,
         hyperparameters, step count and state vectors), or ``None`` if the file
         holds none.
+    max_bytes : int, default=128 MiB
+        The most the file's arrays may take in memory. Sizes are checked before
+        anything is allocated, so a damaged file cannot ask for terabytes.
 
     Returns
     -------
@@ -247,8 +254,8 @@ def load(path, with_optimizer=False):
         if with_optimizer:
             raise NeurotraceFileError(f"{path!r} holds a trace, not a network: it has no "
                                       f"optimizer to load (drop with_optimizer=True).")
-        return Trace.load(path)
-    meta, arrays = _read_npz(path) if kind == ".npz" else _read_json(path)
+        return Trace.load(path, max_bytes=max_bytes)
+    meta, arrays = _read_npz(path, max_bytes) if kind == ".npz" else _read_json(path, max_bytes)
     saved_optimizer = _check_optimizer_metadata(path, meta)
     network = _build_network(path, meta, arrays, kind)
     if not with_optimizer:
@@ -273,7 +280,7 @@ def _kind(path):
     return extension
 
 
-def _read_npz(path):
+def _read_npz(path, max_bytes):
     """``(metadata dict, {name: array})`` from an npz file, never unpickling anything."""
     with open(path, "rb") as f:
         start = f.read(8)
@@ -285,15 +292,7 @@ def _read_npz(path):
         raise _pickled(path)
     if not start.startswith(b"PK"):
         raise _corrupt(path, "it does not start like a zip archive")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-    except ValueError as error:
-        if "pickle" in str(error).lower():            # an object array inside the archive
-            raise _pickled(path) from None
-        raise _corrupt(path, f"{type(error).__name__}: {error}") from None
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as error:
-        raise _corrupt(path, f"{type(error).__name__}: {error}") from None
+    arrays = read_npz(path, max_bytes, "neurotrace network file")            # sizes checked before allocating
     if "metadata" not in arrays:
         raise NetworkFileError(f"{path!r} is not a neurotrace network file: it has no "
                                f"'metadata' entry (it holds {sorted(arrays)}).")
@@ -321,7 +320,11 @@ def _corrupt(path, why):
                             f"archive ({why}).")
 
 
-def _read_json(path):
+def _read_json(path, max_bytes):
+    if os.path.getsize(path) > max_bytes:
+        raise NetworkFileError(f"{path!r} is {os.path.getsize(path)} bytes, more than "
+                               f"max_bytes={max_bytes} allows. If you trust this file, load it "
+                               f"with a larger max_bytes=.")
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -427,9 +430,12 @@ def _build_network(path, meta, arrays, kind):
 
     W = [arrays[f"L{l}.weights"] for l in range(1, n_layers + 1)]
     b = [arrays[f"L{l}.bias"] for l in range(1, n_layers + 1)]
-    if backend == "NeuralNetwork":
-        return NeuralNetwork.from_weights(W, b, names[:-1], names[-1])
-    return VectorizedNetwork.from_weights(W, b, names[:-1], names[-1], dtype=np.dtype(dtype))
+    try:
+        if backend == "NeuralNetwork":
+            return NeuralNetwork.from_weights(W, b, names[:-1], names[-1])
+        return VectorizedNetwork.from_weights(W, b, names[:-1], names[-1], dtype=np.dtype(dtype))
+    except ValueError as error:          # e.g. softmax over a single output
+        raise NetworkFileError(f"{path!r}: {error}") from None
 
 
 def _check_optimizer_metadata(path, meta):
@@ -473,4 +479,5 @@ def _build_optimizer(path, saved, arrays, network):
     dtype = network.flat_parameters.dtype
     optimizer.state = {key: arrays[f"optimizer.{key}"].astype(dtype, copy=True)
                        for key in saved["state"]}
+    optimizer.bind(network)
     return optimizer

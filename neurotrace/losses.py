@@ -138,6 +138,23 @@ class Loss:
         return f"Loss({self.name!r})"
 
 
+def _same_shape(a, y, loss):
+    """Refuse ``a`` and ``y`` of different shapes: numpy would broadcast them silently."""
+    if np.shape(a) != np.shape(y):
+        raise ValueError(f"The {loss} loss needs outputs a and targets y of the same shape; "
+                         f"got a of shape {np.shape(a)} and y of shape {np.shape(y)}.")
+
+
+def _check_unit_targets(y, loss):
+    """Targets of bce and cross-entropy are probabilities: in [0, 1]."""
+    if np.any(y < 0.0) or np.any(y > 1.0):
+        raise ValueError(
+            f"The {loss} loss needs targets in [0, 1] (probabilities, 0/1 labels or one-hot "
+            f"rows); got values in [{np.min(y):.6g}, {np.max(y):.6g}]. Outside [0, 1] the loss "
+            f"can be negative and training pushes the outputs the wrong way. Rescale the "
+            f"targets, or use mse/sse for real-valued targets.")
+
+
 def _n_samples(a):
     return a.shape[0] if a.ndim == 2 else 1
 
@@ -150,25 +167,43 @@ def _squares(d):
 
 # --- mse: mean of (a - y)^2 over all elements, dL/da = 2 (a - y) / a.size -----------
 def _mse_both(a, y):
+    _same_shape(a, y, "mse")
     d = a - y
     return _squares(d) / d.size, 2.0 * d / d.size
 
 
-mse = Loss("mse",
-           lambda a, y: _squares(a - y) / a.size,
-           lambda a, y: 2.0 * (a - y) / a.size,
+def _mse_value(a, y):
+    _same_shape(a, y, "mse")
+    return _squares(a - y) / a.size
+
+
+def _mse_gradient(a, y):
+    _same_shape(a, y, "mse")
+    return 2.0 * (a - y) / a.size
+
+
+mse = Loss("mse", _mse_value, _mse_gradient,
            "L = mean((a - y)^2)", _mse_both)
 
 
 # --- sse: 1/2 sum of (a - y)^2, dL/da = a - y (the hands-on's -(target - output)) --------
 def _sse_both(a, y):
+    _same_shape(a, y, "sse")
     d = a - y
     return 0.5 * _squares(d), d
 
 
-sse = Loss("sse",
-           lambda a, y: 0.5 * _squares(a - y),
-           lambda a, y: a - y,
+def _sse_value(a, y):
+    _same_shape(a, y, "sse")
+    return 0.5 * _squares(a - y)
+
+
+def _sse_gradient(a, y):
+    _same_shape(a, y, "sse")
+    return a - y
+
+
+sse = Loss("sse", _sse_value, _sse_gradient,
            "L = 1/2 sum((a - y)^2)", _sse_both)
 
 
@@ -182,11 +217,15 @@ def _check_open_unit(a, loss):
 
 
 def _bce_value(a, y):
+    _same_shape(a, y, "bce")
+    _check_unit_targets(y, "bce")
     _check_open_unit(a, "bce")
     return np.mean(-(y * np.log(a) + (1.0 - y) * np.log1p(-a)))
 
 
 def _bce_gradient(a, y):
+    _same_shape(a, y, "bce")
+    _check_unit_targets(y, "bce")
     _check_open_unit(a, "bce")
     return (a - y) / (a * (1.0 - a)) / a.size
 
@@ -197,6 +236,8 @@ bce = Loss("bce", _bce_value, _bce_gradient, "L = mean(-[y log a + (1 - y) log(1
 # --- cross_entropy: -sum y log p / n_samples ----------------------------------------
 def _ce_value(p, y):
     # 0 log 0 counts as 0: only entries with y != 0 contribute.
+    _same_shape(p, y, "cross_entropy")
+    _check_unit_targets(y, "cross_entropy")
     used = y != 0
     if np.any(p[used] <= 0.0):
         _check_open_unit(p, "cross_entropy")
@@ -204,6 +245,8 @@ def _ce_value(p, y):
 
 
 def _ce_gradient(p, y):
+    _same_shape(p, y, "cross_entropy")
+    _check_unit_targets(y, "cross_entropy")
     if np.any(p <= 0.0):
         _check_open_unit(p, "cross_entropy")
     return -(y / p) / _n_samples(p)
@@ -224,6 +267,7 @@ def log_softmax(Z):
 
 def softmax_cross_entropy(Z, y):
     """Value of cross-entropy on ``softmax(Z)``, from the logits."""
+    _check_unit_targets(y, "cross_entropy")
     return float(-np.sum(y * log_softmax(Z)) / _n_samples(Z))
 
 
@@ -235,10 +279,11 @@ def sigmoid_bce(Z, y):
     """
     def softplus(t):
         return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
+    _check_unit_targets(y, "bce")
     return float(np.mean(y * softplus(-Z) + (1.0 - y) * softplus(Z)))
 
 
-def get(loss):
+def get(loss, owner=None):
     """The loss called ``loss``, or ``loss`` itself if it has ``value`` and ``gradient``.
 
     Parameters
@@ -246,6 +291,8 @@ def get(loss):
     loss : str or object
         A name from :data:`NAMES`, or any object with ``value(a, y)`` and
         ``gradient(a, y)`` methods (a :class:`Loss`, for one), returned as is.
+    owner : str, optional
+        Who asks, for the error message (e.g. ``"fit"``).
 
     Returns
     -------
@@ -272,6 +319,7 @@ def get(loss):
             return _LOSSES[loss]
     elif hasattr(loss, "value") and hasattr(loss, "gradient"):
         return loss
+    of = f" of {owner}" if owner else ""
     raise ValueError(
-        f"The 'loss' parameter must be one of {NAMES} or an object with value(a, y) and "
+        f"The 'loss' parameter{of} must be one of {NAMES} or an object with value(a, y) and "
         f"gradient(a, y) methods. Got {loss!r} instead.{did_you_mean(loss, NAMES)}")

@@ -78,22 +78,28 @@ class Neuron:
     def __init__(self, n_inputs, activation="sigmoid", *, weights=None, bias=None,
                  init="xavier", rng=None, name="neuron"):
         self.name = name
-        self.n_inputs = check_size(n_inputs, "n_inputs", f"Neuron {name}")
+        owner = "Neuron" if name == "neuron" else f"Neuron {name}"   # not "Neuron neuron"
+        self.n_inputs = check_size(n_inputs, "n_inputs", owner)
         if activation == "softmax":
             raise ValueError(
-                f"Neuron {name}: softmax couples all the neurons of a layer, so one neuron "
+                f"{owner}: softmax couples all the neurons of a layer, so one neuron "
                 f"cannot apply it. Use NeuralNetwork(..., output_activation='softmax').")
-        self.activation = activations.get(activation, f"Neuron {name}")
+        self.activation = activations.get(activation, owner)
         # f and f' on one number (Python floats: much faster than numpy on one value)
         self.f, self.df = self.activation.scalar, self.activation.scalar_derivative
         w0, b0 = (None, None)
         if weights is None or bias is None:
-            w0, b0 = initialize(init, self.n_inputs, 1, make_rng(rng=rng), f"Neuron {name}")
+            w0, b0 = initialize(init, self.n_inputs, 1, make_rng(rng=rng), owner)
         self.use_storage(np.empty(self.n_inputs + 1), np.zeros(self.n_inputs + 1))
         self.weights = w0[:, 0] if weights is None else weights
         self.bias = b0[0] if bias is None else bias
         self.network = None               # the network this neuron belongs to, if any
         self.forget()
+
+    @property
+    def _owner(self):
+        """How error messages name this neuron: ``Neuron L2.N1``, or just ``Neuron``."""
+        return "Neuron" if self.name == "neuron" else self._owner
 
     def use_storage(self, parameters, gradients):
         """Keep ``[w_0, ..., w_{n-1}, b]`` in ``parameters`` and dL/d of them in ``gradients``.
@@ -128,11 +134,11 @@ class Neuron:
 
     @weights.setter
     def weights(self, value):
-        value = as_float_array(value, "weights", f"Neuron {self.name}")
+        value = as_float_array(value, "weights", self._owner)
         if value.shape != (self.n_inputs,):
-            raise ValueError(f"Neuron {self.name} expected weights of shape ({self.n_inputs},), "
+            raise ValueError(f"{self._owner} expected weights of shape ({self.n_inputs},), "
                              f"got array of shape {value.shape}.")
-        check_finite(value, "weights", f"Neuron {self.name}")
+        check_finite(value, "weights", self._owner)
         self._w[...] = value
 
     @property
@@ -141,10 +147,10 @@ class Neuron:
 
     @bias.setter
     def bias(self, value):
-        value = as_float_array(value, "bias", f"Neuron {self.name}")
+        value = as_float_array(value, "bias", self._owner)
         if value.size != 1:
-            raise ValueError(f"Neuron {self.name} expected one bias, got shape {value.shape}.")
-        check_finite(value, "bias", f"Neuron {self.name}")
+            raise ValueError(f"{self._owner} expected one bias, got shape {value.shape}.")
+        check_finite(value, "bias", self._owner)
         self.parameters[-1] = value.item()
 
     @property
@@ -265,17 +271,17 @@ class Neuron:
         dL_da, delta : float, ndarray (a copy) or None
         """
         if self.a is None:
-            raise RuntimeError(f"Neuron {self.name}: call forward before backward.")
+            raise RuntimeError(f"{self._owner}: call forward before backward.")
         given = [("dL/da", dL_da), ("delta", delta)]
         if (dL_da is None) == (delta is None):
-            raise ValueError(f"Neuron {self.name}: backward needs dL/da (or, when dL/dz is "
+            raise ValueError(f"{self._owner}: backward needs dL/da (or, when dL/dz is "
                              f"known, delta=...), exactly one of them.")
         what, value = given[0] if delta is None else given[1]
-        value = as_float_array(value, what, f"Neuron {self.name}")
+        value = as_float_array(value, what, self._owner)
         if value.shape != np.shape(self.a):
-            raise ValueError(f"Neuron {self.name}: {what} must have the shape of a, "
+            raise ValueError(f"{self._owner}: {what} must have the shape of a, "
                              f"{np.shape(self.a)}, got {value.shape}.")
-        check_finite(value, what, f"Neuron {self.name}")
+        check_finite(value, what, self._owner)
         value = float(value) if value.ndim == 0 else value.copy()
         return (value, None) if delta is None else (None, value)
 
@@ -301,7 +307,7 @@ class Neuron:
         def show(value):
             return np.array2string(np.asarray(value), precision=4, threshold=8) \
                 if np.ndim(value) else f"{float(value):.4g}"
-        title = "Neuron" if self.name == "neuron" else f"Neuron {self.name}"   # unnamed: no name
+        title = "Neuron" if self.name == "neuron" else self._owner   # unnamed: no name
         lines = [f"{title} ({self.n_inputs} inputs, {self.activation.name})",
                  f"  weights w: {show(self.weights)}", f"  bias b:    {show(self.bias)}"]
         if self.a is not None:

@@ -12,10 +12,18 @@ Both optimizers can clip the gradient first: by value (every entry into
 gradient vector scaled down to length ``clip_norm`` when it is longer). The
 clipped gradient is what the update uses; the network's stored gradients stay
 what backprop computed, and ``optimizer.last_clip`` says what clipping did.
+
+An optimizer's state belongs to one network: the first ``step`` binds it to that
+network (``optimizer.network``), and stepping another network with state still held
+raises a ValueError, because the first network's velocity (or Adam's moments) would
+silently push the second one. ``optimizer.reset()`` drops the state and the binding.
 """
+import inspect
 import math
 
 import numpy as np
+
+from .names import closest
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -38,6 +46,12 @@ def _check_number(value, name, owner, low=None, high=None, low_open=True, high_o
     return float(value)
 
 
+# Other libraries' names for the same hyperparameters (Keras, PyTorch, scikit-learn).
+_SYNONYMS = {"learning_rate": "lr", "learning_rate_init": "lr", "alpha": "lr",
+             "epsilon": "eps", "clipvalue": "clip_value", "clipnorm": "clip_norm",
+             "max_norm": "clip_norm", "betas": "beta1"}
+
+
 class Optimizer:
     """What every optimizer shares: the learning rate, clipping, and the state vectors.
 
@@ -53,6 +67,9 @@ class Optimizer:
     clip_norm : float > 0, default=None
         Scale the whole gradient vector down to length ``clip_norm`` when it is longer
         (after ``clip_value``, when both are given).
+    unknown : dict, optional
+        Keywords the subclass did not know; any is refused with a TypeError that
+        names the closest parameter (``learning_rate`` -> ``lr``).
 
     Attributes
     ----------
@@ -79,14 +96,54 @@ class Optimizer:
     {'kind': 'value', 'n_clipped': 2}
     """
 
-    def __init__(self, lr, clip_value=None, clip_norm=None):
+    def __init__(self, lr, clip_value=None, clip_norm=None, unknown=None):
         owner = type(self).__name__
+        if unknown:
+            accepted = [p for p in inspect.signature(type(self)).parameters
+                        if p not in ("unknown", "kwargs")]
+            name = next(iter(unknown))
+            guess = _SYNONYMS.get(name.lower()) or closest(name, accepted)
+            hint = f" Did you mean {guess!r}?" if guess else ""
+            raise TypeError(f"{owner} has no parameter {name!r}.{hint} Its parameters are "
+                            f"{accepted}.")
         self.lr = _check_number(lr, "lr", owner, low=0)
         self.clip_value = _check_number(clip_value, "clip_value", owner, low=0, optional=True)
         self.clip_norm = _check_number(clip_norm, "clip_norm", owner, low=0, optional=True)
         self.state = {}
         self.steps = 0
         self.last_clip = None
+        self.network = None          # the network the state belongs to (set by the first step)
+
+    def bind(self, network):
+        """Declare that the state belongs to ``network``; refuse if it belongs to another.
+
+        ``step`` calls this; so does :func:`neurotrace.load` for an optimizer saved with
+        its network.
+
+        Parameters
+        ----------
+        network : NeuralNetwork or VectorizedNetwork
+            The network this optimizer updates from now on.
+
+        Raises
+        ------
+        ValueError
+            When this optimizer already holds state (velocity, Adam's moments) for
+            another network.
+        """
+        if self.network is network:
+            return
+        if self.network is not None and self.state:
+            raise ValueError(
+                f"{type(self).__name__}: this optimizer holds state ({', '.join(self.state)}) "
+                f"for another network; stepping {network!r} with it would carry that state "
+                f"into this one. Use one optimizer per network, or call optimizer.reset() "
+                f"first.")
+        self.network = network
+
+    def reset(self):
+        """Forget the state (velocity, moments, step count) and the network it belonged to."""
+        self.state, self.steps, self.last_clip, self.network = {}, 0, None, None
 
     def _state(self, name, params):
         """The state vector ``name``, made with ``zeros_like`` on the first step."""
@@ -145,9 +202,10 @@ class Optimizer:
         Raises
         ------
         ValueError
-            If this optimizer already holds state for a network with a different
-            number of parameters (use one optimizer per network).
+            If this optimizer holds state (velocity, Adam's moments) for another
+            network: use one optimizer per network, or call :meth:`reset` first.
         """
+        self.bind(network)
         params = network.flat_parameters
         recorder = network.recorder
         if recorder is not None:
@@ -181,6 +239,9 @@ class SGD(Optimizer):
     clip_norm : float > 0, default=None
         Scale the whole gradient vector down to length ``clip_norm`` when it is longer
         (after ``clip_value``, when both are given).
+    **unknown
+        Any other keyword is refused with a TypeError that names the closest
+        parameter (``SGD(learning_rate=0.1)``: did you mean ``lr``?).
 
     Raises
     ------
@@ -198,8 +259,8 @@ class SGD(Optimizer):
     True
     """
 
-    def __init__(self, lr=0.1, momentum=0.0, clip_value=None, clip_norm=None):
-        super().__init__(lr, clip_value, clip_norm)
+    def __init__(self, lr=0.1, momentum=0.0, clip_value=None, clip_norm=None, **unknown):
+        super().__init__(lr, clip_value, clip_norm, unknown)
         self.momentum = _check_number(momentum, "momentum", "SGD", low=0, high=1, low_open=False)
 
     def _update(self, params, g):
@@ -239,6 +300,9 @@ class Adam(Optimizer):
     clip_norm : float > 0, default=None
         Scale the whole gradient vector down to length ``clip_norm`` when it is longer
         (after ``clip_value``, when both are given).
+    **unknown
+        Any other keyword is refused with a TypeError that names the closest
+        parameter (``SGD(learning_rate=0.1)``: did you mean ``lr``?).
 
     Raises
     ------
@@ -260,8 +324,8 @@ class Adam(Optimizer):
     """
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, clip_value=None,
-                 clip_norm=None):
-        super().__init__(lr, clip_value, clip_norm)
+                 clip_norm=None, **unknown):
+        super().__init__(lr, clip_value, clip_norm, unknown)
         self.beta1 = _check_number(beta1, "beta1", "Adam", low=0, high=1, low_open=False)
         self.beta2 = _check_number(beta2, "beta2", "Adam", low=0, high=1, low_open=False)
         self.eps = _check_number(eps, "eps", "Adam", low=0)

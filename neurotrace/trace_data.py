@@ -6,16 +6,17 @@ shape ``(n_neurons, n_inputs + 1)``, ...). Asking for ``t[k].forward["L1.N0"]``
 slices neuron ``N0`` out of layer ``L1``'s arrays.
 """
 import json
+import os
 import zipfile
 import zlib
 
 import numpy as np
 
 from . import names
-from ._files import NeurotraceFileError, atomic_write
+from ._files import MAX_LOAD_BYTES, NeurotraceFileError, atomic_write, read_npz
 from .explain import explain
 
-__all__ = ["Trace", "Step", "QUANTITIES"]
+__all__ = ["Trace", "Step", "QUANTITIES", "check_trace"]
 
 FORWARD = ["x", "z", "a"]
 BACKWARD = ["dL_da", "da_dz", "delta", "grad_weights", "grad_bias", "to_predecessors"]
@@ -218,7 +219,13 @@ class Trace:
             if "loss" not in self.quantities:
                 raise KeyError(f"The loss was not recorded (trace limited to quantities "
                                f"{self.quantities}).")
-            return np.array([self._steps[k].get("loss", np.nan) for k in self.steps])
+            missing = [k for k in self.steps if self._steps[k].get("loss") is None]
+            if missing:
+                raise KeyError(f"No loss was computed at step(s) {missing[:10]} (a forward pass "
+                               f"without a loss, e.g. net.forward alone); t.series('loss') needs "
+                               f"a loss at every recorded step. Use [t[k].loss for k in t.steps] "
+                               f"for a list with None where there was none.")
+            return np.array([self._steps[k]["loss"] for k in self.steps])
         if quantity is None:
             raise TypeError(f"series({name!r}) needs a quantity, e.g. "
                             f"t.series({name!r}, 'delta').")
@@ -232,6 +239,16 @@ class Trace:
             else:
                 raise KeyError(f"Quantity {quantity!r} was not recorded for {name} at step "
                                f"{step.id}; recorded: {sorted(step.record(name))}.")
+        first = np.shape(values[0]) if values else ()
+        odd = [i for i, v in enumerate(values) if np.shape(v) != first]
+        if odd:
+            raise ValueError(
+                f"series({name!r}, {quantity!r}): the steps hold values of different shapes "
+                f"({first} at step {self.steps[0]}, {np.shape(values[odd[0]])} at step "
+                f"{self.steps[odd[0]]}), e.g. batches of different sizes (the last batch of "
+                f"an epoch is smaller when batch_size does not divide n_samples). Use "
+                f"[t[k].record({name!r})[{quantity!r}] for k in t.steps] for a list, or a "
+                f"batch_size that divides the number of samples.")
         return np.array(values)
 
     def records(self):
@@ -336,7 +353,10 @@ class Trace:
             If the neuron has no such parameter, or the step did not record what the
             explanation needs.
         ValueError
-            For an unknown ``format``, or ``sample`` on a one-sample step.
+            For an unknown ``format``, ``sample`` on a one-sample step or out of the
+            batch's range, or a trace that recorded no steps.
+        TypeError
+            If ``parameter`` is not a name (``0`` instead of ``"w0"``).
 
         Examples
         --------
@@ -352,6 +372,10 @@ class Trace:
         >>> bool(e.value == t[2].backward["L1.N0"]["grad_weights"][0])
         True
         """
+        if step is None and len(self) == 0:
+            raise ValueError("explain: the trace recorded no steps, so there is nothing to "
+                             "explain. Run forward/backward (or fit) inside "
+                             "`with nt.trace(net) as t:`.")
         return explain(self, name, parameter, self.steps[0] if step is None else step,
                        sample, format, digits)
 
@@ -412,15 +436,20 @@ class Trace:
         atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path, max_bytes=MAX_LOAD_BYTES):
         """Read a trace written by :meth:`save` (never unpickles anything).
 
-        :func:`neurotrace.load` does the same for a trace file.
+        :func:`neurotrace.load` does the same for a trace file. Every array's size is
+        checked before it is allocated (at most ``max_bytes`` in all), and the header
+        is checked against the arrays: a damaged or edited file fails here, naming the
+        file, not later in a query.
 
         Parameters
         ----------
         path : str or path-like
             An ``.npz`` file written by :meth:`save`.
+        max_bytes : int, default=128 MiB
+            The most the arrays may take in memory, all together.
 
         Returns
         -------
@@ -431,7 +460,8 @@ class Trace:
         FileNotFoundError
             If there is no file at ``path``.
         NeurotraceFileError
-            If the file is not a readable neurotrace trace, or is damaged.
+            If the file is not a readable neurotrace trace, is damaged, its header
+            does not fit its arrays, or its arrays need more than ``max_bytes``.
 
         Examples
         --------
@@ -448,15 +478,15 @@ class Trace:
         """
         unreadable = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error)
         try:
-            data = np.load(path, allow_pickle=False)
-            if not hasattr(data, "files"):
-                raise ValueError("a single .npy array, not an .npz archive")
-            with data:
-                arrays = {key: data[key] for key in data.files}
+            if not os.path.exists(path):
+                raise FileNotFoundError(f"No trace file {os.fspath(path)!r}: there is no such file.")
+            if not zipfile.is_zipfile(path):
+                raise ValueError("not an .npz archive")
+            arrays = read_npz(path, max_bytes, "neurotrace trace")
             if "__header__" not in arrays:
                 raise ValueError(f"no '__header__' entry, only {sorted(arrays)[:5]}")
             header = json.loads(str(arrays.pop("__header__")))
-        except FileNotFoundError:
+        except (FileNotFoundError, NeurotraceFileError):
             raise
         except unreadable as error:
             raise NeurotraceFileError(f"{path}: not a readable neurotrace trace ({error}). Traces are "
@@ -479,9 +509,12 @@ class Trace:
                 step["layers"] = {int(l): {q: arrays[f"s{k}/L{l}/{q}"] for q in stored}
                                   for l, stored in meta["layers"].items()}
                 t._steps[k] = step
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            problem = _check_loaded(t, header)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
             raise NeurotraceFileError(f"{path}: a damaged neurotrace trace (missing or malformed "
                              f"{error}).") from None
+        if problem:
+            raise NeurotraceFileError(f"{path}: a damaged neurotrace trace: {problem}.")
         return t
 
 
@@ -731,6 +764,113 @@ def _update(step, store, l, row):
             out[f"{key[6:]}_weights"] = block[row, :-1]
             out[f"{key[6:]}_bias"] = float(block[row, -1])
     return out
+
+
+_PER_SAMPLE = ("z", "a", "dL_da", "da_dz", "delta")
+_BLOCKS = ("grad", "w", "before", "after")
+
+
+def _check_loaded(t, header):
+    """What is wrong with a loaded trace's header against its arrays, or None."""
+    sizes = t.sizes
+    if len(sizes) < 2 or not all(type(s) is int and s >= 1 for s in sizes):
+        return f"'sizes' must be at least two positive integers, got {sizes!r}"
+    n_layers = len(sizes) - 1
+    if len(t.activation_names) != n_layers or not all(
+            isinstance(a, str) for a in t.activation_names):
+        return f"'activation_names' must name one activation per layer ({n_layers}), got " \
+               f"{t.activation_names!r}"
+    unknown = sorted(set(t.quantities) - set(QUANTITIES))
+    if unknown:
+        return f"unknown quantities {unknown}"
+    for l, rows in t.recorded_rows.items():
+        if not 0 <= l < n_layers:
+            return f"'rows' names layer index {l}; the network has {n_layers} layers"
+        if rows is not None and (not isinstance(rows, list) or len(set(rows)) != len(rows)
+                                 or not all(type(j) is int and 0 <= j < sizes[l + 1]
+                                            for j in rows)):
+            return (f"'rows' of L{l + 1} must list distinct neurons 0..{sizes[l + 1] - 1}, "
+                    f"got {rows!r}")
+    ids = [meta["id"] for meta in header["steps"]]
+    if len(set(ids)) != len(ids) or not all(type(k) is int for k in ids):
+        return f"step ids must be distinct integers, got {ids[:10]}"
+    for k, step in t._steps.items():
+        if step["layers"].keys() - t.recorded_rows.keys():
+            return f"step {k} holds layers {sorted(step['layers'])} but only {sorted(t.recorded_rows)} " \
+                   f"were recorded"
+        n_samples = set()
+        for l, store in step["layers"].items():
+            n_rows = sizes[l + 1] if t.recorded_rows[l] is None else len(t.recorded_rows[l])
+            for q, array in store.items():
+                if q == "x":
+                    ok, want = array.ndim in (1, 2) and array.shape[-1] == sizes[l], \
+                        f"(..., {sizes[l]})"
+                elif q in _PER_SAMPLE:
+                    ok, want = array.ndim in (1, 2) and array.shape[-1] == n_rows, \
+                        f"(..., {n_rows})"
+                elif q in _BLOCKS or q.startswith("state:"):
+                    ok, want = array.shape == (n_rows, sizes[l] + 1), f"{(n_rows, sizes[l] + 1)}"
+                else:
+                    return f"step {k}, layer L{l + 1} holds an unknown array {q!r}"
+                if not ok:
+                    return (f"step {k}, layer L{l + 1}: {q!r} has shape {array.shape}, expected "
+                            f"{want} for sizes {sizes}")
+                if q == "x" or q in _PER_SAMPLE:
+                    n_samples.add(array.shape[0] if array.ndim == 2 else None)
+        if len(n_samples) > 1:
+            return f"step {k} mixes batches of different sizes {sorted(map(str, n_samples))}"
+        targets = step.get("targets")
+        if targets is not None and np.shape(targets)[-1:] != (sizes[-1],):
+            return f"step {k}: 'targets' has shape {np.shape(targets)}, expected (..., {sizes[-1]})"
+        loss = step.get("loss")
+        if loss is not None and not isinstance(loss, (int, float)):
+            return f"step {k}: 'loss' must be a number, got {loss!r}"
+    return None
+
+
+def check_trace(obj, who, need_steps=True):
+    """``obj`` if it is a :class:`Trace` (with at least one step), else an error that says so.
+
+    The pictures call this first, so that a network passed by mistake, or an empty
+    trace, gets a sentence instead of an AttributeError or an empty figure.
+
+    Parameters
+    ----------
+    obj : object
+        What the caller was given.
+    who : str
+        The caller, for the message (``"viz.gradient_norms"``).
+    need_steps : bool, default=True
+        Also refuse a trace that recorded no steps.
+
+    Returns
+    -------
+    Trace
+        ``obj`` itself.
+
+    Raises
+    ------
+    TypeError
+        ``obj`` is not a Trace.
+    ValueError
+        The trace recorded no steps (with ``need_steps``).
+
+    Examples
+    --------
+    >>> check_trace("not a trace", "viz.gradient_norms")
+    Traceback (most recent call last):
+    TypeError: viz.gradient_norms expects a Trace (from `with nt.trace(net) as t: ...`), got str.
+    """
+    if not isinstance(obj, Trace):
+        what = type(obj).__name__
+        hint = (" To picture a network's training, record it: `with nt.trace(net) as t:` "
+                "around fit, then pass t." if hasattr(obj, "flat_parameters") else "")
+        raise TypeError(f"{who} expects a Trace (from `with nt.trace(net) as t: ...`), got "
+                        f"{what}.{hint}")
+    if need_steps and len(obj) == 0:
+        raise ValueError(f"{who}: the trace recorded no steps (was anything run inside the "
+                         f"`with nt.trace(net) as t:` block? were the steps filtered out?).")
+    return obj
 
 
 def _scalar(value):

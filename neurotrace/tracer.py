@@ -81,6 +81,14 @@ def trace(network, *, steps=None, every=1, neurons=None, quantities=None,
     >>> t.steps
     [0, 1, 2, 3]
     """
+    if not hasattr(network, "flat_parameters") or not hasattr(network, "recorder"):
+        raise TypeError(f"trace expects a NeuralNetwork or VectorizedNetwork, got "
+                        f"{type(network).__name__}.")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) \
+            or max_bytes < 1:
+        raise ValueError(f"The 'max_bytes' parameter of trace must be a positive integer (a "
+                         f"number of bytes, e.g. 64 * 2**20 for 64 MiB). Got {max_bytes!r} "
+                         f"instead.")
     if network.recorder is not None:
         raise RuntimeError("This network is already being traced; traces do not nest.")
     recorder = Recorder(network, steps, every, neurons, quantities, max_bytes)

@@ -5,7 +5,7 @@ import numpy as np
 from tqdm import tqdm
 
 from . import losses
-from ._checks import check_targets
+from ._checks import as_float_array, check_finite, check_targets
 from .optimizers import SGD
 
 __all__ = ["fit", "History", "TrainingDiverged", "accuracy"]
@@ -117,32 +117,65 @@ class History:
 def accuracy(outputs, Y):
     """The fraction of samples classified right.
 
-    One output: ``a > 0.5`` against ``y > 0.5``. Several outputs (one-hot):
-    ``argmax(a)`` against ``argmax(y)``.
+    One output: ``a > 0.5`` against ``y > 0.5``. Several outputs: ``argmax(a)``
+    against ``argmax(y)``, or against the label itself. Shapes that do not match
+    are refused rather than broadcast.
 
     Parameters
     ----------
     outputs : array-like of shape (n_samples, n_outputs) or (n_outputs,)
-        The network's outputs (probabilities or scores).
-    Y : array-like of the same shape
-        The targets: 0/1 for one output, one-hot rows for several.
+        The network's outputs (probabilities or scores); 1-D is one sample.
+    Y : array-like
+        The right answers, either shaped like ``outputs`` (one-hot rows or
+        probabilities; 0/1 for one output) or one integer class label per sample,
+        shape ``(n_samples,)``.
 
     Returns
     -------
     accuracy : float
         In [0, 1].
 
+    Raises
+    ------
+    ValueError
+        Shapes that do not match (they are never broadcast), labels out of range,
+        NaN or inf.
+
     Examples
     --------
     >>> accuracy(np.array([[0.7], [0.2]]), np.array([[1], [1]]))
     0.5
-    >>> accuracy(np.array([[0.9, 0.1], [0.2, 0.8]]), np.array([[1, 0], [1, 0]]))
+    >>> P = np.array([[0.9, 0.1], [0.2, 0.8]])
+    >>> accuracy(P, np.array([[1, 0], [1, 0]]))
     0.5
+    >>> accuracy(P, np.array([0, 1]))       # integer class labels
+    1.0
     """
-    outputs, Y = np.atleast_2d(outputs), np.atleast_2d(Y)
-    if outputs.shape[1] == 1:
-        return float(np.mean((outputs > 0.5) == (Y > 0.5)))
-    return float(np.mean(np.argmax(outputs, axis=1) == np.argmax(Y, axis=1)))
+    outputs = as_float_array(outputs, "outputs", "accuracy")
+    Y = as_float_array(Y, "targets", "accuracy")
+    if outputs.ndim == 1:                        # one sample, as everywhere in neurotrace
+        outputs = outputs[None, :]
+        Y = Y[None, :] if Y.ndim == 1 else (Y.reshape(1) if Y.size == 1 else Y)
+    if outputs.ndim != 2 or outputs.shape[0] == 0:
+        raise ValueError(f"accuracy: outputs must have shape (n_samples, n_outputs), got "
+                         f"{outputs.shape}.")
+    check_finite(outputs, "outputs", "accuracy")
+    check_finite(Y, "targets", "accuracy")
+    n, k = outputs.shape
+    if Y.shape == (n, k) and k > 1:
+        return float(np.mean(np.argmax(outputs, axis=1) == np.argmax(Y, axis=1)))
+    if Y.shape in ((n,), (n, 1)):
+        labels = Y.reshape(n)
+        if k == 1:
+            return float(np.mean((outputs[:, 0] > 0.5) == (labels > 0.5)))
+        if np.all(labels == np.round(labels)) and labels.min() >= 0 and labels.max() < k:
+            return float(np.mean(np.argmax(outputs, axis=1) == labels))
+        raise ValueError(f"accuracy: with {k} outputs, targets of shape {Y.shape} must be "
+                         f"integer class labels in 0..{k - 1}; got values from {labels.min():g} "
+                         f"to {labels.max():g}. Or pass one-hot targets of shape {(n, k)}.")
+    raise ValueError(f"accuracy: outputs of shape {outputs.shape} and targets of shape "
+                     f"{Y.shape} do not match; expected targets of shape {(n, k)} (one-hot or "
+                     f"0/1) or {(n,)} (one class label per sample).")
 
 
 def _check_data(network, X, Y, what):

@@ -104,7 +104,8 @@ def test_nan_or_inf_in_targets_says_where(net, bad):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_unknown_activation_lists_the_known_names(backend):
     with pytest.raises(ValueError, match=rf"The 'activation' parameter of {backend.__name__} must "
-                                         rf"be one of {ACTIVATION_NAMES}\. Got 'rleu' instead\."):
+                                         rf"be one of {ACTIVATION_NAMES}\. Got .rleu. instead\. "
+                                         rf"Did you mean .relu.\?"):
         backend([3, 4, 2], activation="rleu")
 
 
@@ -114,8 +115,8 @@ def test_unknown_output_activation_lists_the_known_names():
 
 
 def test_unknown_activation_of_a_neuron_lists_the_known_names():
-    with pytest.raises(ValueError, match=rf"of Neuron neuron must be one of {ACTIVATION_NAMES}\. "
-                                         rf"Got 'rleu' instead\."):
+    with pytest.raises(ValueError, match=rf"of Neuron must be one of {ACTIVATION_NAMES}\. "
+                                         rf"Got 'rleu' instead\. Did you mean 'relu'\?"):
         nt.Neuron(3, "rleu")
 
 
@@ -178,7 +179,7 @@ def test_activation_list_of_the_wrong_length():
 
 @pytest.mark.parametrize("n_inputs", [0, 2.5], ids=["zero", "float"])
 def test_neuron_with_a_bad_number_of_inputs(n_inputs):
-    with pytest.raises(ValueError, match=rf"Neuron neuron: n_inputs must be a positive integer, "
+    with pytest.raises(ValueError, match=rf"Neuron: n_inputs must be a positive integer, "
                                          rf"got {n_inputs}\."):
         nt.Neuron(n_inputs)
 
@@ -205,7 +206,7 @@ def test_softmax_in_from_weights_on_a_hidden_layer():
 
 
 def test_softmax_on_one_neuron():
-    with pytest.raises(ValueError, match=r"Neuron neuron: softmax couples all the neurons of a "
+    with pytest.raises(ValueError, match=r"Neuron: softmax couples all the neurons of a "
                                          r"layer.*output_activation='softmax'"):
         nt.Neuron(3, "softmax")
 
@@ -247,13 +248,13 @@ def test_from_weights_with_nan_names_the_neuron():
 
 
 def test_neuron_given_weights_of_the_wrong_shape():
-    with pytest.raises(ValueError, match=r"Neuron neuron expected weights of shape \(3,\), got "
+    with pytest.raises(ValueError, match=r"Neuron expected weights of shape \(3,\), got "
                                          r"array of shape \(2,\)"):
         nt.Neuron(3, weights=[1.0, 2.0], bias=0.0)
 
 
 def test_neuron_given_more_than_one_bias():
-    with pytest.raises(ValueError, match=r"Neuron neuron expected one bias, got shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"Neuron expected one bias, got shape \(2,\)"):
         nt.Neuron(3, weights=[1.0, 2.0, 3.0], bias=[1.0, 2.0])
 
 
@@ -307,7 +308,7 @@ def test_unknown_layer_name_of_a_vectorized_network():
 
 # --- order of calls --------------------------------------------------------------------------
 def test_neuron_backward_before_forward():
-    with pytest.raises(RuntimeError, match=r"Neuron neuron: call forward before backward"):
+    with pytest.raises(RuntimeError, match=r"Neuron: call forward before backward"):
         nt.Neuron(3).backward(1.0)
 
 
@@ -332,7 +333,7 @@ def test_network_backward_with_dL_da_of_the_wrong_shape(net):
 def test_neuron_backward_with_dL_da_of_the_wrong_shape():
     n = nt.Neuron(3)
     n.forward(np.ones((4, 3)))
-    with pytest.raises(ValueError, match=r"Neuron neuron: dL/da must have the shape of a, \(4,\), "
+    with pytest.raises(ValueError, match=r"Neuron: dL/da must have the shape of a, \(4,\), "
                                          r"got \(2,\)"):
         n.backward(np.ones(2))
 
@@ -340,7 +341,7 @@ def test_neuron_backward_with_dL_da_of_the_wrong_shape():
 def test_neuron_backward_with_nan():
     n = nt.Neuron(3)
     n.forward(np.ones(3))
-    with pytest.raises(ValueError, match=r"Neuron neuron: dL/da contain NaN or inf \(value nan\)"):
+    with pytest.raises(ValueError, match=r"Neuron: dL/da contain NaN or inf \(value nan\)"):
         n.backward(np.nan)
 
 

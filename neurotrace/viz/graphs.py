@@ -15,6 +15,7 @@ import graphviz
 import numpy as np
 
 from .. import names
+from ..trace_data import check_trace
 
 __all__ = ["neuron_graph", "network_graph", "render", "have_dot", "Digraph",
            "GraphvizNotFound", "GraphvizWarning", "INSTALL_HINT"]
@@ -207,6 +208,7 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
     >>> '"L1.N0.w0"' in g.source
     True
     """
+    check_trace(t, "viz.neuron_graph")
     s, batch, k = _step_and_sample(t, step, sample)
     l, j = _locate(t.sizes, name)
     fwd, bwd, upd = s.forward[name], s.backward[name], s.update[name]
@@ -508,7 +510,7 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
         raise ValueError(f"The 'max_edges' parameter of network_graph must be a positive "
                          f"integer. Got {max_edges!r} instead.")
     if hasattr(source, "steps") and hasattr(source, "series"):
-        snap = _snapshot_from_trace(source, step, sample)
+        snap = _snapshot_from_trace(check_trace(source, "viz.network_graph"), step, sample)
     elif hasattr(source, "parameters") and hasattr(source, "sizes"):
         if step is not None:
             raise ValueError("network_graph: 'step' needs a Trace; a network has only its "

@@ -8,6 +8,8 @@ import sys
 
 import numpy as np
 
+from ..trace_data import check_trace
+
 __all__ = ["save_figure", "loss_curve", "gradient_norms", "weight_trajectories",
            "decision_boundary", "surface_comparison", "activations_plot", "loss_slice"]
 
@@ -117,6 +119,12 @@ def loss_curve(source, ax=None, log=None, ylabel="loss"):
     >>> h = nt.fit(nt.NeuralNetwork([2, 2, 1], seed=0), X, Y, epochs=3, progress=False)
     >>> fig = nt.viz.loss_curve(h)
     """
+    if hasattr(source, "flat_parameters"):
+        raise TypeError(f"viz.loss_curve expects fit's History, a Trace or a dict with 'loss'; "
+                        f"got {type(source).__name__}. Plot what training measured: "
+                        f"history = nt.fit(...); nt.viz.loss_curve(history).")
+    if _is_trace(source):
+        check_trace(source, "viz.loss_curve")
     fig, ax = _figure(ax, (6, 4))
     if _is_trace(source):
         x, series = np.array(source.steps), {"loss per recorded step": source.series("loss")}
@@ -183,8 +191,8 @@ def gradient_norms(t, ax=None, window=None):
     ...     _ = nt.fit(net, X, Y, epochs=2, batch_size=1, progress=False)
     >>> fig = nt.viz.gradient_norms(t)
     """
-    if len(t) == 0:
-        raise ValueError("gradient_norms: the trace recorded no steps.")
+    check_trace(t, "viz.gradient_norms")
+    plotted = []
     fig, ax = _figure(ax, (6, 4))
     names = t.node_names()
     for l, layer in enumerate(names):
@@ -203,6 +211,7 @@ def gradient_norms(t, ax=None, window=None):
         norms = np.array(norms)
         if np.all(np.isnan(norms)):
             continue
+        plotted.append(l)
         role = "output" if l == len(names) - 1 else ("first hidden" if l == 0 else "hidden")
         label = f"L{l + 1} ({role}), median {np.nanmedian(norms):.2g}"
         if window and window > 1 and len(norms) >= window:
@@ -218,6 +227,12 @@ def gradient_norms(t, ax=None, window=None):
                     label=label)
         else:
             ax.plot(t.steps, norms, lw=1, label=label)
+    if not plotted:
+        _pyplot().close(fig)
+        raise ValueError(
+            f"viz.gradient_norms: the trace holds no gradients to plot (recorded quantities: "
+            f"{t.quantities}). Record backward passes (fit, or net.backprop) with "
+            f"'grad_weights' or 'grad_bias' among the quantities.")
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("||dL/dW|| of the layer")
@@ -262,8 +277,7 @@ def weight_trajectories(t, names=None, ax=None, max_lines=30):
     ...     _ = nt.fit(net, X, Y, epochs=2, batch_size=1, progress=False)
     >>> fig = nt.viz.weight_trajectories(t, ["L2.N0"])
     """
-    if len(t) == 0:
-        raise ValueError("weight_trajectories: the trace recorded no steps.")
+    check_trace(t, "viz.weight_trajectories")
     first = t[t.steps[0]]
     all_names = [n for layer in t.node_names() for n in layer]
     if names is None:
@@ -500,8 +514,7 @@ def activations_plot(t, layer, ax=None, quantity="a"):
     if quantity not in ("z", "a", "dL_da", "da_dz", "delta"):
         raise ValueError(f"The 'quantity' parameter of activations_plot must be one of "
                          f"['z', 'a', 'dL_da', 'da_dz', 'delta']. Got {quantity!r} instead.")
-    if len(t) == 0:
-        raise ValueError("activations_plot: the trace recorded no steps.")
+    check_trace(t, "viz.activations_plot")
     l = _layer_index(t, layer)
     fig, ax = _figure(ax, (6, 4))
     batch = False
