@@ -99,7 +99,7 @@ class Neuron:
     @property
     def _owner(self):
         """How error messages name this neuron: ``Neuron L2.N1``, or just ``Neuron``."""
-        return "Neuron" if self.name == "neuron" else self._owner
+        return "Neuron" if self.name == "neuron" else f"Neuron {self.name}"
 
     def use_storage(self, parameters, gradients):
         """Keep ``[w_0, ..., w_{n-1}, b]`` in ``parameters`` and dL/d of them in ``gradients``.
