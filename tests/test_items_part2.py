@@ -557,3 +557,20 @@ def test_untrained_mnist_network_stand_in_is_a_random_guess():
     loss = net.loss(X / 16, Y, "cross_entropy")
     assert abs(loss - np.log(10)) < 0.15
     assert 0.02 < nt.accuracy(net.predict(X / 16), Y) < 0.2
+
+
+def test_shuffling_changes_the_path_not_what_can_be_learned():
+    """003-shuffle+plot: with samples sorted by class and one sample per step, shuffling
+    every epoch ends lower on the training loss; it is about the order of the steps (the
+    hand-out's claim that it cures overfitting is not something shuffling does)."""
+    Xtr, Xte, Ytr, Yte = nt.datasets.moons(n_samples=120, test_size=20 / 120)
+    order = np.argsort(Ytr[:, 1], kind="stable")
+    Xtr, Ytr = Xtr[order], Ytr[order]
+    final = {}
+    for shuffle in (False, True):
+        net = nt.VectorizedNetwork([2, 8, 2], activation="tanh", output_activation="softmax",
+                                   init="xavier", seed=0)
+        hist = nt.fit(net, Xtr, Ytr, loss="cross_entropy", optimizer=nt.SGD(lr=0.05), epochs=15,
+                      batch_size=1, shuffle=shuffle, seed=0, progress=False)
+        final[shuffle] = hist.loss[-1]
+    assert final[True] < final[False]

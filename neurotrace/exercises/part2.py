@@ -7,11 +7,10 @@ the learner made that mistake.
 import numpy as np
 
 from .. import datasets
-from ..layer import VectorizedNetwork
+from ..vectorized import VectorizedNetwork
 from ..network import NeuralNetwork
 from ..neuron import Neuron
 from ..optimizers import SGD
-from ..training import fit
 from . import Exercise, Mistake, register
 
 # --------------------------------------------------------------------------------------

@@ -24,3 +24,4 @@ for (W, b), (Wv, bv), (Wn, bn) in zip(layers, speedy.parameters(), neurons.param
     np.testing.assert_allclose(Wv, W, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(bv, b, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(Wn, Wv, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(bn, bv, rtol=1e-12, atol=1e-15)

@@ -29,4 +29,5 @@ assert shuffle_runs[True].loss[-1] < shuffle_runs[False].loss[-1]
 
 # %%
 final = {name: loss[-1] for name, loss in curves.items()}
-assert final["Adam lr 0.01"] < final["SGD lr 0.05"] and final["SGD lr 0.05, momentum 0.9"] < final["SGD lr 0.05"]
+assert final["Adam lr 0.01"] < final["SGD lr 0.05"]
+assert final["SGD lr 0.05, momentum 0.9"] < final["SGD lr 0.05"]

@@ -2,7 +2,7 @@
 # # 10 Fitting functions: solutions
 
 # %%
-answer = -(-6) / 2                           # w x + b = 0
+answer = 6 / 2                               # w x + b = 0 at x = -b / w
 nt.exercises.check("10.1", answer)
 
 # %%

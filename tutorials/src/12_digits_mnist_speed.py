@@ -14,7 +14,8 @@
 #
 # 1. sigmoids **saturate** when pixels go in unscaled;
 # 2. the digits network, and its grid of predicted digits;
-# 3. the homework's two networks, their printed numbers and what they mean;
+# 3. the homework's two networks, their printed numbers and what they mean, and the same
+#    network carried to PyTorch, giving the same numbers;
 # 4. how much faster the matrix form is than one object per neuron, timed live.
 
 # %%
@@ -187,6 +188,56 @@ after_accuracy = nt.accuracy(torch_like.predict(Mte), MYte)
 
 # %% tags=["skip-compare"]
 print(f"test loss before training {before:.3f}, test accuracy after training {after_accuracy:.3f}")
+
+# %% [markdown]
+# ### The same network in PyTorch
+#
+# When a network outgrows neurotrace (images of real size, GPUs, many machines), the way
+# out is PyTorch, and the homework's first network was written there. `nt.to_torch`
+# turns a neurotrace network into a `torch.nn.Sequential` with the same float64 weights
+# (`nn.Linear` keeps `weight` as `(n_neurons, n_inputs)`, the transpose of neurotrace's
+# layout; a softmax output is left as logits, as `nn.CrossEntropyLoss` expects). The
+# homework's loader and loop, for reference (torchvision and the download are not
+# available here):
+#
+# ```python
+# trainingdata = torchvision.datasets.FashionMNIST('./FashionMNIST/', train=True, download=True,
+#                                                  transform=torchvision.transforms.ToTensor())
+# trainDataLoader = torch.utils.data.DataLoader(trainingdata, batch_size=64, shuffle=True)
+# loss = torch.nn.CrossEntropyLoss()
+# optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+# ```
+#
+# Below, the trained 64-256-128-64-10 network goes to PyTorch: the same probabilities
+# and the same loss; then one more epoch in each, PyTorch's loop (the homework's, on our
+# batches in a fixed order) against `nt.fit`, from the same weights.
+
+# %% tags=["skip-compare"]
+import torch
+
+model = nt.to_torch(torch_like)
+print(model)
+X_t, labels_t = torch.from_numpy(Mte), torch.from_numpy(MYte.argmax(axis=1))
+with torch.no_grad():
+    logits = model(X_t)
+    torch_probabilities = torch.softmax(logits, dim=-1).numpy()
+    torch_loss_value = torch.nn.CrossEntropyLoss()(logits, labels_t).item()
+print("probabilities agree to 1e-12:", np.abs(torch_probabilities - torch_like.predict(Mte)).max() < 1e-12)
+print(f"test loss: PyTorch {torch_loss_value:.12f}, neurotrace {torch_like.loss(Mte, MYte, 'cross_entropy'):.12f}")
+
+# %%
+loss_fn, sgd = torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.01)
+X_tr_t, labels_tr_t = torch.from_numpy(Mtr), torch.from_numpy(MYtr.argmax(axis=1))
+for start in range(0, len(Mtr), 64):                     # the homework's loop, batches in order
+    sgd.zero_grad()
+    fit_loss = loss_fn(model(X_tr_t[start:start + 64]), labels_tr_t[start:start + 64])
+    fit_loss.backward()
+    sgd.step()
+nt.fit(torch_like, Mtr, MYtr, loss="cross_entropy", optimizer=nt.SGD(lr=0.01), epochs=1, batch_size=64,
+       shuffle=False, progress=False)
+linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+largest = max(np.abs(lin.weight.detach().numpy().T - W).max() for lin, (W, b) in zip(linears, torch_like.parameters()))
+print("after one more epoch each, the weights agree to 1e-12:", largest < 1e-12)
 
 # %% [markdown]
 # ## 4. Speed: one object per neuron against one matrix per layer
