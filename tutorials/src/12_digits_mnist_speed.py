@@ -222,8 +222,9 @@ with torch.no_grad():
     logits = model(X_t)
     torch_probabilities = torch.softmax(logits, dim=-1).numpy()
     torch_loss_value = torch.nn.CrossEntropyLoss()(logits, labels_t).item()
-print("probabilities agree to 1e-12:", np.abs(torch_probabilities - torch_like.predict(Mte)).max() < 1e-12)
-print(f"test loss: PyTorch {torch_loss_value:.12f}, neurotrace {torch_like.loss(Mte, MYte, 'cross_entropy'):.12f}")
+nt_probabilities, nt_loss_value = torch_like.predict(Mte), torch_like.loss(Mte, MYte, "cross_entropy")
+print("probabilities agree to 1e-12:", np.abs(torch_probabilities - nt_probabilities).max() < 1e-12)
+print(f"test loss: PyTorch {torch_loss_value:.12f}, neurotrace {nt_loss_value:.12f}")
 
 # %%
 loss_fn, sgd = torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.01)
@@ -254,14 +255,17 @@ print("largest output difference:", np.abs(vec.forward(Xtr) - neurons.forward(Xt
 
 # %% [markdown]
 # Timed live on this machine (these numbers change from run to run): one epoch of the
-# 1437 training digits, per-sample and in batches of 32.
+# 1437 training digits (320 of them when `CI` is set), per-sample and in batches of 32.
 
 # %% tags=["skip-compare"]
+X_time, Y_time = (Xtr[:320], Ytr[:320]) if CI else (Xtr, Ytr)
+
+
 def seconds_per_epoch(network, batch_size, repeats=1 if CI else 3):
     best = np.inf
     for _ in range(repeats):
         start = time.perf_counter()
-        nt.fit(network, Xtr, Ytr, loss="sse", optimizer=nt.SGD(lr=0.01), epochs=1,
+        nt.fit(network, X_time, Y_time, loss="sse", optimizer=nt.SGD(lr=0.01), epochs=1,
                batch_size=batch_size, shuffle=False, progress=False)
         best = min(best, time.perf_counter() - start)
     return best
@@ -272,7 +276,7 @@ for batch_size in (1, 32):
     timings[("neurons", batch_size)] = seconds_per_epoch(vec.to_neurons(), batch_size)
     timings[("vectorized", batch_size)] = seconds_per_epoch(nt.VectorizedNetwork([64, 32, 10], seed=0), batch_size)
 for (backend, batch_size), seconds in timings.items():
-    print(f"{backend:>10}, batch {batch_size:>2}: {1e6 * seconds / len(Xtr):7.1f} µs per sample")
+    print(f"{backend:>10}, batch {batch_size:>2}: {1e6 * seconds / len(X_time):7.1f} µs per sample")
 print(f"vectorized / neurons speed-up: batch 1 {timings['neurons', 1] / timings['vectorized', 1]:.1f}x, "
       f"batch 32 {timings['neurons', 32] / timings['vectorized', 32]:.1f}x; "
       f"vectorized batch 32 vs neurons batch 1: {timings['neurons', 1] / timings['vectorized', 32]:.0f}x")
