@@ -253,7 +253,7 @@ for name, Xd, yd, sizes in [("vertical, no hidden layer", Xv, yv, [2, 3]),
            epochs=EPOCHS, batch_size=None, shuffle=False, progress=False)
     runs[name] = (model, Xd, yd)
 
-# %%
+# %% tags=["skip-compare"]
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
 for ax, (name, (model, Xd, yd)) in zip(axes, runs.items()):
     nt.viz.decision_boundary(model, Xd, yd, ax=ax, resolution=120)
