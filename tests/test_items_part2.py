@@ -190,13 +190,13 @@ def test_week41_softmax_normalises_rows_but_depends_on_the_batch():
 def test_spiral_and_vertical_data_train_with_softmax():
     """004-data: ``vertical`` is separable by straight lines (no hidden layer needed);
     ``spiral`` is not: softmax regression stays near chance, a hidden layer learns it."""
-    X, y = nt.datasets.vertical(samples=50, seed=0)
+    X, y = nt.datasets.vertical(samples=50, seed=0, one_hot=False)
     Y = nt.datasets.one_hot(y)
     linear = nt.VectorizedNetwork([2, 3], activation="softmax", seed=0)
     nt.fit(linear, X, Y, loss="cross_entropy", optimizer=nt.Adam(lr=0.05), epochs=300,
            batch_size=None, shuffle=False, progress=False)
     assert nt.accuracy(linear.predict(X), Y) > 0.9
-    X, y = nt.datasets.spiral(samples=50, seed=0)
+    X, y = nt.datasets.spiral(samples=50, seed=0, one_hot=False)
     Y = nt.datasets.one_hot(y)
     linear = nt.VectorizedNetwork([2, 3], activation="softmax", seed=0)
     nt.fit(linear, X, Y, loss="cross_entropy", optimizer=nt.Adam(lr=0.05), epochs=300,
@@ -361,7 +361,7 @@ def test_handout_iris_4_4_3_sigmoid():
     """003-iris: 4-4-3 sigmoid, one flower per step, sse, lr 0.1 (no number printed). The
     hand-out's accuracy counts a flower right only when all three outputs are on the
     right side of 0.5; 60 epochs already reach 90 % of the test flowers."""
-    Xtr, Xte, Ytr, Yte = nt.datasets.iris()
+    Xtr, Xte, Ytr, Yte = nt.datasets.iris(test_size=0.2)
     net = nt.VectorizedNetwork([4, 4, 3], activation="sigmoid", init="uniform", seed=0)
     nt.fit(net, Xtr, Ytr, loss="sse", optimizer=nt.SGD(lr=0.1), epochs=60, batch_size=1,
            shuffle=False, progress=False)
@@ -435,7 +435,7 @@ def test_housing_stand_in_and_the_total_error():
     "Total Error" is sum (t - y)^2, twice the sse loss that -(t - y) is the gradient of."""
     with pytest.raises(nt.datasets.DatasetUnavailableError, match="diabetes"):
         nt.datasets.california_housing(n_samples=250)
-    Xtr, Xte, Ytr, Yte = nt.datasets.diabetes(scale="minmax")
+    Xtr, Xte, Ytr, Yte = nt.datasets.diabetes(test_size=0.2, scale="minmax")
     net = nt.VectorizedNetwork([10, 8, 1], activation="sigmoid", init="uniform", seed=0)
     hist = nt.fit(net, Xtr, Ytr, loss="sse", optimizer=nt.SGD(lr=0.03), epochs=10,
                   batch_size=1, shuffle=False, progress=False)

@@ -230,7 +230,7 @@ print("neurotrace, row 0:\n", dW1_7b[0])
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(8, 3.5))
 for ax, (name, make) in zip(axes, [("vertical", nt.datasets.vertical), ("spiral", nt.datasets.spiral)]):
-    Xd, yd = make(samples=100, seed=0)
+    Xd, yd = make(samples=100, seed=0, one_hot=False)
     ax.scatter(Xd[:, 0], Xd[:, 1], c=yd, cmap="brg", s=10)
     ax.set_title(f"{name}: 3 classes, 100 points each")
 fig.tight_layout()
@@ -241,8 +241,8 @@ fig.tight_layout()
 
 # %%
 EPOCHS = 300
-Xv, yv = nt.datasets.vertical(samples=100, seed=0)
-Xs, ys = nt.datasets.spiral(samples=100, seed=0)
+Xv, yv = nt.datasets.vertical(samples=100, seed=0, one_hot=False)
+Xs, ys = nt.datasets.spiral(samples=100, seed=0, one_hot=False)
 runs = {}
 for name, Xd, yd, sizes in [("vertical, no hidden layer", Xv, yv, [2, 3]),
                             ("spiral, no hidden layer", Xs, ys, [2, 3]),

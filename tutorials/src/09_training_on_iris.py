@@ -325,7 +325,7 @@ print(f"training accuracy {hist.accuracy[-1]:.4f}, first reached 1.0 at epoch {f
 # 120, test on 30.
 
 # %%
-Xtr, Xte, Ytr, Yte = nt.datasets.iris()                  # a stratified 120 / 30 split
+Xtr, Xte, Ytr, Yte = nt.datasets.iris(test_size=0.2)      # a stratified 120 / 30 split
 held = nt.VectorizedNetwork([4, 16, 3], activation="tanh", output_activation="softmax",
                             init="xavier", seed=0)
 nt.fit(held, Xtr, Ytr, loss="cross_entropy", optimizer=nt.Adam(lr=0.01), epochs=300,

@@ -188,10 +188,10 @@ fig = nt.viz.surface_comparison(surfaces["targets scaled into [0, 1]"], X_train=
 
 # %%
 try:
-    Xtr, Xte, Ytr, Yte = nt.datasets.california_housing(n_samples=250, scale="minmax")
+    Xtr, Xte, Ytr, Yte = nt.datasets.california_housing(n_samples=250, test_size=0.2, scale="minmax")
     data_name = "California housing (250 districts)"
 except nt.datasets.DatasetUnavailableError:
-    Xtr, Xte, Ytr, Yte = nt.datasets.diabetes(scale="minmax")
+    Xtr, Xte, Ytr, Yte = nt.datasets.diabetes(test_size=0.2, scale="minmax")
     data_name = "diabetes (the stand-in)"
 print(data_name, Xtr.shape, Xte.shape)
 

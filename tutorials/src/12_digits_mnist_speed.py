@@ -59,8 +59,8 @@ print("f'(z) of a sigmoid at z = 0, 4, 8:", sigmoid.derivative(zs, sigmoid(zs)).
 # 5), test accuracy after each epoch:
 
 # %%
-Xtr_raw, Xte_raw, Ytr, Yte = nt.datasets.digits(scale=None)
-Xtr, Xte, _, _ = nt.datasets.digits()
+Xtr_raw, Xte_raw, Ytr, Yte = nt.datasets.digits(test_size=0.2, scale=None)
+Xtr, Xte, _, _ = nt.datasets.digits(test_size=0.2)
 digit_nets, digit_accuracy = {}, {}
 for name, (A, B), lr in [("raw pixels, lr 0.01", (Xtr_raw, Xte_raw), 0.01),
                          ("standardized, lr 0.01", (Xtr, Xte), 0.01),
@@ -109,10 +109,10 @@ fig.tight_layout()
 
 # %%
 try:
-    mnist = nt.datasets.mnist(one_hot=True)               # pixels scaled to [0, 1]
+    mnist = nt.datasets.mnist(test_size="official")      # pixels scaled to [0, 1]
     data_name = "MNIST"
 except nt.datasets.DatasetUnavailableError:
-    mnist = nt.datasets.digits(scale=None)               # 8x8 digits, pixels 0..16
+    mnist = nt.datasets.digits(test_size=0.2, scale=None)   # 8x8 digits, pixels 0..16
     mnist = (mnist[0] / 16, mnist[1] / 16, mnist[2], mnist[3])
     data_name = "digits (the stand-in), pixels scaled to [0, 1]"
 Mtr, Mte, MYtr, MYte = mnist
