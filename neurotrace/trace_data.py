@@ -14,6 +14,7 @@ import numpy as np
 from . import names
 from ._files import NeurotraceFileError, atomic_write
 from .explain import explain
+from .events import step_events
 
 __all__ = ["Trace", "Step", "QUANTITIES"]
 
@@ -281,6 +282,23 @@ class Trace:
             raise ImportError("Trace.to_dataframe needs pandas (pip install pandas); "
                               "Trace.records() gives the same rows as dicts.") from None
         return pd.DataFrame(self.records())
+
+    def events(self, step=None, digits=4):
+        """The recorded step ``step`` (default: the first) as a list of :class:`~neurotrace.events.Event`.
+
+        The same events, with the same values, as :func:`neurotrace.step_through`
+        gives while that step happens: ``forward`` (layer by layer), ``loss``,
+        ``backward`` (output layer first), ``update``.
+
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, loss="sse", batch_size=1, shuffle=False, progress=False)
+        >>> [ev.key for ev in t.events(0)][:4]
+        [('forward', 'L1.N0'), ('forward', 'L1.N1'), ('forward', 'L2.N0'), ('loss', 'loss')]
+        """
+        return step_events(self[self.steps[0] if step is None else step], digits)
 
     def explain(self, name, parameter, step=None, sample=None, format="text", digits=4):
         """The chain rule for one weight or the bias of a neuron, with the recorded numbers.
@@ -712,6 +730,9 @@ def _update(step, store, l, row):
         if key.startswith("state:"):
             out[f"{key[6:]}_weights"] = block[row, :-1]
             out[f"{key[6:]}_bias"] = float(block[row, -1])
+        elif key.startswith("state_before:"):
+            out[f"{key[13:]}_weights_before"] = block[row, :-1]
+            out[f"{key[13:]}_bias_before"] = float(block[row, -1])
     return out
 
 
