@@ -76,7 +76,7 @@ class Event:
     step 0 · forward · L1.N0
       z = x0·w0 + x1·w1 + b
         = 1·2 + 3·(-1) + 0.5 = -0.5
-      a = identity(z) = -0.5
+      a = identity(z) = identity(-0.5) = -0.5
     """
 
     def __init__(self, phase, node, step, values, lines, index=0, reveals=None):
@@ -271,12 +271,12 @@ def _column(array, j):
     return float(value) if np.ndim(value) == 0 else value
 
 
+_LEAKY_SLOPE = activations.get("leaky_relu").derivative_formula.split()[-1]
 _DERIVATIVE = {
     "sigmoid": lambda z, a, d: f"a·(1 - a) = {_n(a, d)}·(1 - {_n(a, d)})",
     "tanh": lambda z, a, d: f"1 - a² = 1 - {_n(a, d)}²",
     "relu": lambda z, a, d: f"1 if z > 0 else 0, z = {format_number(z, d)}",
-    "leaky_relu": lambda z, a, d: f"1 if z > 0 else {activations.get('leaky_relu').derivative_formula.split()[-1]}, "
-                                  f"z = {format_number(z, d)}",
+    "leaky_relu": lambda z, a, d: f"1 if z > 0 else {_LEAKY_SLOPE}, z = {format_number(z, d)}",
     "identity": lambda z, a, d: "1",
 }
 
@@ -435,8 +435,10 @@ def step_events(step, digits=4):
                 None if out_softmax else f.get("a"), act, digits))
     out = names[-1]
     if step.loss is not None and all(fwd[n] for n in out):
-        stack = lambda part, q: (np.stack([np.asarray(part[n][q]) for n in out], axis=-1)
-                                 if all(q in part[n] for n in out) else None)
+        def stack(part, q):
+            if not all(q in part[n] for n in out):
+                return None
+            return np.stack([np.asarray(part[n][q]) for n in out], axis=-1)
         given = step.fused or softmax
         events.append(loss_event(
             step.id, len(events), step.loss_name, _loss_formula(step.loss_name), step.loss,
