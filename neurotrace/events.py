@@ -38,13 +38,33 @@ import numpy as np
 
 from . import activations, losses
 
-__all__ = ["Event", "PHASES", "event_plan", "format_number", "step_events"]
+__all__ = ["Event", "step_events"]
 
 PHASES = ("forward", "loss", "backward", "update")
 
 
 class Event:
     """One neuron doing one thing in one step; prints as its equations with the numbers.
+
+    Events are made by :func:`neurotrace.step_through` and ``Trace.events``;
+    you rarely make one yourself.
+
+    Parameters
+    ----------
+    phase : str
+        ``"forward"``, ``"loss"``, ``"backward"`` or ``"update"``.
+    node : str
+        The neuron (``"L1.N0"``) or ``"loss"``.
+    step : int
+        The step it belongs to.
+    values : dict
+        Quantity name -> number or per-sample array.
+    lines : list of str
+        The equations, one per line, with the numbers filled in.
+    index : int, default=0
+        Its position in the step.
+    reveals : dict, optional
+        Node name -> values this event makes known (default ``{node: values}``).
 
     Attributes
     ----------
@@ -208,12 +228,15 @@ def forward_event(step, index, node, inputs, x, w, b, z, a, activation, digits=4
     batch = np.ndim(z) == 1
     pick = _Sample(batch)
     terms = [f"{name}·w{i}" for i, name in enumerate(inputs)]
-    xs = pick(x)
-    numbers = [f"{_n(xi, digits)}·{_n(wi, digits)}" for xi, wi in zip(xs, w)]
-    lines = [f"{pick.prefix}z = {_terms(terms)} + b",
-             " " * len(pick.prefix) + f"  = {_terms(numbers)} + {_n(b, digits)} = "
-             f"{format_number(pick(z), digits)}"]
-    values = {"x": x, "w": w, "b": b, "z": z}
+    lines = [f"{pick.prefix}z = {_terms(terms)} + b"]
+    if x is not None and w is not None and b is not None:
+        numbers = [f"{_n(xi, digits)}·{_n(wi, digits)}" for xi, wi in zip(pick(x), w)]
+        lines.append(" " * len(pick.prefix) + f"  = {_terms(numbers)} + {_n(b, digits)} = "
+                     f"{format_number(pick(z), digits)}")
+    else:                               # the trace did not record the weights or the inputs
+        lines.append(" " * len(pick.prefix) + f"  = {format_number(pick(z), digits)}")
+    values = {q: v for q, v in (("x", x), ("w", w), ("b", b)) if v is not None}
+    values["z"] = z
     if a is None:
         lines.append("a = softmax over the whole layer: computed by the loss node once every "
                      "z of the layer is known")
@@ -315,22 +338,26 @@ def backward_event(step, index, node, activation, z, a, x, w, dL_da, da_dz, delt
         values["delta"] = delta
         lines.append(f"{p}delta = dL/dz = {format_number(pick(delta), digits)}   "
                      f"(given by the loss node{'' if detail is None else ': ' + detail})")
-    values["grad_weights"], values["grad_bias"] = grad_weights, grad_bias
-    if batch:
+    if grad_weights is not None:
+        values["grad_weights"], values["grad_bias"] = grad_weights, grad_bias
+    if batch and grad_weights is not None:
         lines.append(_batch_note(delta, "delta", digits))
         lines.append(f"dL/dw = Σ_s delta_s · x_s = {_vector(grad_weights, digits)}")
         lines.append(f"dL/db = Σ_s delta_s = {format_number(grad_bias, digits)}")
-    else:
+    elif grad_weights is not None:
         lines.append(f"dL/dw = delta · x = {_n(delta, digits)}·{_vector(x, digits)} = "
                      f"{_vector(grad_weights, digits)}")
         lines.append(f"dL/db = delta = {format_number(grad_bias, digits)}")
     parts = []
     for i, name in enumerate(inputs):
+        if sent[i] is None:
+            continue
         values[f"sent:{name}"] = sent[i]
-        parts.append(f"to {name}: {_n(pick(delta), digits)}·{_n(w[i], digits)} = "
-                     f"{format_number(pick(sent[i]), digits)}")
+        product = "" if w is None else f"{_n(pick(delta), digits)}·{_n(w[i], digits)} = "
+        parts.append(f"to {name}: {product}{format_number(pick(sent[i]), digits)}")
     shown = parts if len(parts) <= 6 else parts[:6] + [f"… ({len(parts) - 6} more)"]
-    lines.append(f"{p}sends delta·w " + "; ".join(shown))
+    if shown:
+        lines.append(f"{p}sends delta·w " + "; ".join(shown))
     return Event("backward", node, step, values, lines, index)
 
 
@@ -404,7 +431,28 @@ def step_events(step, digits=4):
 
     The same events, with the same values, as :func:`neurotrace.step_through`
     gives while the step happens. Quantities the trace did not record are
-    missing from the events' values.
+    missing from the events' values. ``t.events(k)`` calls this.
+
+    Parameters
+    ----------
+    step : Step
+        A recorded step, ``t[k]``.
+    digits : int, default=4
+        Significant digits in the printed equations.
+
+    Returns
+    -------
+    list of Event
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     loss = net.backprop(X, Y, "mse")
+    >>> [ev.phase for ev in step_events(t[0])]   # no optimizer step: no update events
+    ['forward', 'forward', 'forward', 'loss', 'backward', 'backward', 'backward']
     """
     t = step.trace
     sizes, acts = t.sizes, t.activation_names
@@ -459,7 +507,7 @@ def step_events(step, digits=4):
                 origin = ("given", None) if given else ("loss", None)
             else:
                 origin = ("successors", [
-                    (k, bwd[k].get("delta"), upd[k]["weights_before"][j],
+                    (k, bwd[k].get("delta"), upd[k].get("weights_before", [np.nan] * (j + 1))[j],
                      bwd[k].get("to_predecessors", {}).get(name))
                     for k in names[l + 1]])
             events.append(backward_event(

@@ -30,7 +30,18 @@ __all__ = ["step_through", "Stepper", "NodeState", "NotYetComputed"]
 
 
 class NotYetComputed(KeyError):
-    """Asked for a value the step has not computed yet."""
+    """Asked for a value the step has not computed yet (a ``KeyError``).
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> s = nt.step_through(nt.NeuralNetwork([2, 2, 1], seed=0), [0.0, 1.0], [1.0])
+    >>> try:
+    ...     s.state("L1.N0")["delta"]
+    ... except nt.NotYetComputed as error:
+    ...     print(error)
+    delta of L1.N0 is not yet computed (0 of 10 events done): backward L1.N0 computes it.
+    """
 
     def __str__(self):
         return self.args[0]
@@ -80,7 +91,18 @@ def step_through(network, x, y, loss="mse", optimizer=None, *, step=None, digits
 
 
 class Stepper:
-    """One training step, run one event at a time (see :func:`step_through`).
+    """One training step, run one event at a time; made by :func:`step_through`.
+
+    Parameters
+    ----------
+    network : NeuralNetwork or VectorizedNetwork
+    x : array-like of shape (n_inputs,) or (n_samples, n_inputs)
+    y : array-like of shape (n_outputs,) or (n_samples, n_outputs)
+    loss : str or Loss, default="mse"
+    optimizer : Optimizer, optional
+    step : int, optional
+    digits : int, default=4
+        See :func:`step_through`.
 
     Attributes
     ----------
@@ -88,6 +110,19 @@ class Stepper:
         The events done so far, in order.
     plan : list of (str, str)
         ``(phase, node)`` of every event of the step, in order.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> s = Stepper(nt.NeuralNetwork([2, 2, 1], seed=0), [0.0, 1.0], [1.0], loss="sse")
+    >>> print(s)                                     # doctest: +ELLIPSIS
+    step 0 of NeuralNetwork([2, 2, 1], activation='sigmoid', output_activation='sigmoid') ...
+      next ->  forward   L1.N0
+      not yet  forward   L1.N1 L2.N0
+      not yet  loss      loss
+      not yet  backward  L2.N0 L1.N0 L1.N1
+      not yet  update    L1.N0 L1.N1 L2.N0
+      0 of 10 events done
     """
 
     def __init__(self, network, x, y, loss="mse", optimizer=None, step=None, digits=4):
@@ -148,7 +183,20 @@ class Stepper:
         return None if self.finished else self.plan[len(self.events)]
 
     def run_to(self, phase, node="loss"):
-        """Advance until the event ``(phase, node)`` has happened; return that event."""
+        """Advance until the event ``(phase, node)`` has happened; return that event.
+
+        Parameters
+        ----------
+        phase : str
+            ``"forward"``, ``"loss"``, ``"backward"`` or ``"update"``.
+        node : str, default="loss"
+            The neuron, e.g. ``"L1.N0"`` (or ``"loss"``).
+
+        Returns
+        -------
+        Event
+            That event (already done: returned without moving).
+        """
         key = (phase, node)
         if key not in self.plan:
             if phase not in PHASES:
@@ -164,7 +212,13 @@ class Stepper:
                 return event
 
     def run(self):
-        """Do every remaining event; return them."""
+        """Do every remaining event.
+
+        Returns
+        -------
+        list of Event
+            The events done by this call.
+        """
         return list(self)
 
     # --- what is known ----------------------------------------------------------------------
@@ -174,6 +228,15 @@ class Stepper:
         Returns a :class:`NodeState`: ``state["z"]`` is a value the step has
         computed, and raises :class:`NotYetComputed` (a ``KeyError``) for one
         it has not, naming the event that will compute it.
+
+        Parameters
+        ----------
+        node : str
+            A neuron (``"L1.N0"``) or ``"loss"``.
+
+        Returns
+        -------
+        NodeState
         """
         names = {n for _, n in self.plan}
         if node not in names:
@@ -396,6 +459,25 @@ class NodeState:
     :class:`NotYetComputed` instead of giving a stale or zero number.
     ``state.values`` holds the computed values, ``state.pending`` maps each
     quantity not yet computed to the ``(phase, node)`` event that computes it.
+
+    Parameters
+    ----------
+    node : str
+    values : dict
+        Quantity -> value, for what is computed.
+    pending : dict
+        Quantity -> ``(phase, node)`` of the event that will compute it.
+    n_done, n_events : int
+        How many events of the step are done, of how many.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> s = nt.step_through(nt.NeuralNetwork([2, 2, 1], seed=0), [0.0, 1.0], [1.0])
+    >>> _ = next(s)
+    >>> state = s.state("L1.N0")
+    >>> round(state["a"], 4), state.pending["delta"]
+    (0.2452, ('backward', 'L1.N0'))
     """
 
     def __init__(self, node, values, pending, n_done, n_events):
@@ -416,6 +498,17 @@ class NodeState:
         return quantity in self.values
 
     def get(self, quantity, default=None):
+        """The value of ``quantity`` if computed, else ``default`` (never a stale value).
+
+        Parameters
+        ----------
+        quantity : str
+        default : object, optional
+
+        Returns
+        -------
+        float, ndarray or ``default``
+        """
         return self.values.get(quantity, default)
 
     def __str__(self):

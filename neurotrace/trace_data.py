@@ -290,6 +290,19 @@ class Trace:
         gives while that step happens: ``forward`` (layer by layer), ``loss``,
         ``backward`` (output layer first), ``update``.
 
+        Parameters
+        ----------
+        step : int, optional
+            A recorded step (default: the first).
+        digits : int, default=4
+            Significant digits in the printed equations.
+
+        Returns
+        -------
+        list of Event
+
+        Examples
+        --------
         >>> import neurotrace as nt
         >>> X, Y = nt.datasets.xor()
         >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
