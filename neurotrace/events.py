@@ -65,6 +65,8 @@ class Event:
         Its position in the step.
     reveals : dict, optional
         Node name -> values this event makes known (default ``{node: values}``).
+    info : dict, optional
+        What is not a number (the loss's name, the optimizer); see ``info`` below.
 
     Attributes
     ----------
@@ -85,6 +87,9 @@ class Event:
         Node name -> the values this event makes known about that node.
         Usually ``{node: values}``; the loss event also gives each softmax
         output neuron its ``a``.
+    info : dict
+        What is not a number: the loss event's ``loss`` (its name) and
+        ``fused``; an update event's ``optimizer`` (name, lr, hyperparameters).
 
     Examples
     --------
@@ -99,7 +104,7 @@ class Event:
       a = identity(z) = identity(-0.5) = -0.5
     """
 
-    def __init__(self, phase, node, step, values, lines, index=0, reveals=None):
+    def __init__(self, phase, node, step, values, lines, index=0, reveals=None, info=None):
         if phase not in PHASES:
             raise ValueError(f"The 'phase' parameter of Event must be one of {list(PHASES)}. "
                              f"Got {phase!r} instead.")
@@ -107,6 +112,7 @@ class Event:
         self.values = values
         self.equation = "\n".join(lines)
         self.reveals = {node: values} if reveals is None else reveals
+        self.info = {} if info is None else info
 
     @property
     def key(self):
@@ -286,7 +292,8 @@ def loss_event(step, index, loss_name, formula, value, z, a, y, dL_da, delta, so
     if softmax:
         for j, name in enumerate(output_names):
             reveals[name] = {"a": _column(a, j)}
-    return Event("loss", "loss", step, values, lines, index, reveals)
+    return Event("loss", "loss", step, values, lines, index, reveals,
+                 {"loss": loss_name, "fused": bool(fused)})
 
 
 def _column(array, j):
@@ -407,7 +414,7 @@ def update_event(step, index, node, optimizer, before_w, before_b, grad_w, grad_
         lines.append(f"w = w - lr·{g_w} = {v(before_w)} - {f(lr)}·{v(grad_w)}")
         lines.append(f"b = b - lr·{g_b} = {f(before_b)} - {f(lr)}·{_n(grad_b, digits)}")
     lines.append(f"  → w = {v(after_w)}, b = {f(after_b)}")
-    return Event("update", node, step, values, lines, index)
+    return Event("update", node, step, values, lines, index, info={"optimizer": optimizer})
 
 
 def optimizer_info(optimizer):

@@ -24,6 +24,7 @@ from operator import attrgetter
 
 import numpy as np
 
+from .diagnose import diagnose
 from .events import optimizer_info
 from .layer import Layer
 from .trace_data import QUANTITIES, Trace
@@ -224,6 +225,11 @@ class Recorder:
 
     def finish(self):
         self._close()
+
+    def findings(self):
+        """What :func:`neurotrace.diagnose` finds in the trace so far (fit warns with it)."""
+        self._close()                     # the step in progress is finished: hand it over
+        return diagnose(self.trace)
 
     # --- what each event keeps ---------------------------------------------------------------
     def _forward(self, network, l, a):
