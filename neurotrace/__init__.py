@@ -27,8 +27,12 @@ from .neuron import Neuron
 from .optimizers import SGD, Adam, Optimizer
 from .torch_bridge import from_torch, to_torch  # PyTorch itself is imported on first use
 from .trace_data import Step, Trace
+from .events import Event
+from .stepping import NotYetComputed, step_through
+from .compare import compare
+from .diagnose import diagnose
 from .tracer import trace
-from .training import History, TrainingDiverged, accuracy, fit
+from .training import History, NeurotraceWarning, TrainingDiverged, accuracy, fit
 from .vectorized import VectorizedNetwork
 
 try:
@@ -42,6 +46,8 @@ __all__ = [
     "TrainingDiverged", "VectorizedNetwork",
     "accuracy", "activations", "datasets", "exercises", "fit", "from_torch", "gradcheck",
     "load", "losses", "names", "numerical_gradients", "save", "to_torch", "trace", "viz",
+    "Event", "NotYetComputed", "step_through",   # stepping through one step
+    "NeurotraceWarning", "compare", "diagnose",
 ]
 
 #: Imported on first use: viz needs graphviz and matplotlib, estimators scikit-learn's

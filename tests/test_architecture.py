@@ -17,7 +17,8 @@ LAYERS = {
     "math": ["_checks", "_files", "activations", "losses", "init", "names", "datasets"],
     "engine": ["neuron", "layer", "_base", "network", "vectorized", "gradcheck"],
     "training": ["optimizers", "training"],
-    "tracing": ["explain", "trace_data", "tracer", "io"],
+    "tracing": ["explain", "trace_data", "tracer", "io", "events", "stepping", "whatif",
+                "compare", "diagnose"],
     "pictures": ["viz", "viz.graphs", "viz.plots"],
     "top": ["demo", "cli", "__main__", "__init__"],
 }
