@@ -18,9 +18,11 @@ independently: by central finite differences of the loss, at that step's
 parameters, for a derivative; by the forward pass or the optimizer's formula
 for the others.
 """
+import numbers
+
 import numpy as np
 
-from . import activations, losses
+from . import activations, losses, names
 from .events import format_number
 
 __all__ = ["explain", "contributions", "Explanation", "Check", "QUANTITIES"]
@@ -282,10 +284,12 @@ def explain(trace, name, quantity, step, sample=None, format="text", digits=4):
     True
     """
     W = _Writer(format, digits)
+    if len(trace) == 0:
+        raise ValueError("explain: the trace recorded no steps, so there is nothing to explain. "
+                         "Run forward/backward (or fit) inside `with nt.trace(net) as t:`.")
     if name == "loss":
         return _explain_loss(trace, trace[step], W)
-    if not isinstance(quantity, str):
-        raise TypeError(f"explain({name!r}, ...) needs a quantity, one of {QUANTITIES}.")
+    _check_arguments(trace, name, quantity, step, sample)
     f = _Facts(trace, name, step, sample)
     q = quantity
     if q == "z":
@@ -313,6 +317,25 @@ def _parameter_index(f, p, quantity):
         return int(p[1:])
     raise KeyError(f"{f.name} has weights w0..w{f.n_in - 1} and a bias b; got {quantity!r}. "
                    f"Quantities: {QUANTITIES}.")
+
+
+def _check_arguments(trace, name, quantity, step, sample):
+    """Refuse what explain cannot use, saying what it expects (before any lookup fails)."""
+    l, _ = names.parse_neuron(name, trace.sizes)            # KeyError listing the neurons
+    n_in = trace.sizes[l]
+    if not isinstance(quantity, str):
+        hint = f" For weight {quantity} pass 'w{quantity}'." if isinstance(
+            quantity, numbers.Integral) and 0 <= quantity < n_in else ""
+        raise TypeError(f"explain: the quantity must be a name, one of {QUANTITIES} "
+                        f"('w0'..'w{n_in - 1}' are the weights of {name}, 'b' its bias); got "
+                        f"{quantity!r} ({type(quantity).__name__}).{hint}")
+    s = trace[step]                                         # KeyError listing the steps
+    if sample is not None and s.n_samples is not None:
+        if isinstance(sample, bool) or not isinstance(sample, numbers.Integral) \
+                or not 0 <= sample < s.n_samples:
+            raise ValueError(f"explain: step {s.id} is a batch of {s.n_samples} samples; "
+                             f"'sample' must be an integer in 0..{s.n_samples - 1} (or None for "
+                             f"the whole batch), got {sample!r}.")
 
 
 # --- forward ---------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ def test_explain_says_what_it_cannot_explain(traces):
         t.explain("L2.N0", "update:w8", step=0)
     with pytest.raises(ValueError, match="is one sample"):
         traces["xor"].explain("L1.N0", "z", step=0, sample=1)
-    with pytest.raises(ValueError, match=r"integer in \[0, 4\]"):
+    with pytest.raises(ValueError, match=r"integer in 0\.\.4"):
         t.explain("L1.N0", "z", step=0, sample=5)
     limited_net = nt.NeuralNetwork([2, 2, 1], seed=0)
     with nt.trace(limited_net, neurons=["L1.N0"]) as limited:
