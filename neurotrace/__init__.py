@@ -14,7 +14,7 @@ graphviz nor matplotlib), and on top the exercises, the estimators and the PyTor
 import importlib
 from importlib.metadata import PackageNotFoundError, version
 
-from . import activations, datasets, exercises, losses, names
+from . import activations, datasets, exercises, losses, names, viewer
 from ._files import NeurotraceFileError
 from .activations import Activation
 from .datasets import DatasetUnavailableError
@@ -45,7 +45,7 @@ __all__ = [
     "NeuralNetwork", "NeurotraceFileError", "Neuron", "Optimizer", "SGD", "Step", "Trace",
     "TrainingDiverged", "VectorizedNetwork",
     "accuracy", "activations", "datasets", "exercises", "fit", "from_torch", "gradcheck",
-    "load", "losses", "names", "numerical_gradients", "save", "to_torch", "trace", "viz",
+    "load", "losses", "names", "numerical_gradients", "save", "to_torch", "trace", "viewer", "viz",
     "Event", "NotYetComputed", "step_through",   # stepping through one step
     "NeurotraceWarning", "compare", "diagnose",
 ]

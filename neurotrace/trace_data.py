@@ -387,6 +387,45 @@ class Trace:
         return explain(self, name, quantity, self.steps[0] if step is None else step,
                        sample, format, digits)
 
+    def to_html(self, path, **options):
+        """Write the step-through viewer of this trace: one self-contained HTML file.
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write, e.g. ``"run.html"``; open it in any current browser.
+        **options
+            ``steps``, ``max_steps``, ``max_bytes``, ``max_explain``, ``title``: see
+            :func:`neurotrace.viewer.page`.
+
+        Returns
+        -------
+        Path
+        """
+        from .viewer import to_html
+        return to_html(self, path, **options)
+
+    def show(self, **options):
+        """Show the viewer inline in Jupyter (an iframe); elsewhere open it in a browser.
+
+        Parameters
+        ----------
+        **options
+            ``height`` and the options of :meth:`to_html`.
+
+        Returns
+        -------
+        None or Path
+            None in Jupyter, else the temporary file opened in the browser.
+        """
+        from .viewer import show
+        return show(self, **options)
+
+
+    def _repr_html_(self):
+        from .viewer import Viewer
+        return Viewer(self)._repr_html_()
+
     def __repr__(self):
         thinned = f", thinned {len(self.thinned)}x" if self.thinned else ""
         return (f"Trace({len(self)} steps of a {self.backend} {self.sizes}, "
