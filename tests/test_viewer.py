@@ -109,7 +109,10 @@ def test_steps_are_thinned_and_the_page_says_so(xor_trace):
 
 def test_explanations_are_bounded_and_the_page_says_so(xor_trace):
     t = xor_trace
-    data = _embedded(nt.viewer.page(t, max_explain=20))   # 9 per step: 2 steps fit
+    from neurotrace.viewer import build
+    k = t.steps[0]
+    per_step = len(build._explain_plan(t, k, build._explains_everything(t, k)))
+    data = _embedded(nt.viewer.page(t, max_explain=2 * per_step + 1))   # 2 steps fit
     explained = [s["id"] for s in data["steps"] if s["explained"]]
     assert explained == [t.steps[0], t.steps[-1]]
     assert any("embedded for 2 of the 20 steps" in n for n in data["notes"])
