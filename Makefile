@@ -30,7 +30,7 @@ bench: $(STAMP) graphviz
 bench-figures: $(STAMP) graphviz
 	$(PY) -m benchmarks --out bench_output --figures figures
 
-figures: $(STAMP) graphviz
+figures: $(STAMP) graphviz chromium
 	$(PY) -m tools.make_figures figures
 
 # Build every tutorial from its source (tutorials/src/*.py) and execute it, storing the

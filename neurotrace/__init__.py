@@ -14,7 +14,7 @@ graphviz nor matplotlib), and on top the exercises, the estimators and the PyTor
 import importlib
 from importlib.metadata import PackageNotFoundError, version
 
-from . import activations, datasets, exercises, losses, names
+from . import activations, datasets, exercises, losses, names, viewer
 from ._files import NeurotraceFileError
 from .activations import Activation
 from .datasets import DatasetUnavailableError
@@ -27,8 +27,12 @@ from .neuron import Neuron
 from .optimizers import SGD, Adam, Optimizer
 from .torch_bridge import from_torch, to_torch  # PyTorch itself is imported on first use
 from .trace_data import Step, Trace
+from .events import Event
+from .stepping import NotYetComputed, step_through
+from .compare import compare
+from .diagnose import diagnose
 from .tracer import trace
-from .training import History, TrainingDiverged, accuracy, fit
+from .training import History, NeurotraceWarning, TrainingDiverged, accuracy, fit
 from .vectorized import VectorizedNetwork
 
 try:
@@ -41,7 +45,9 @@ __all__ = [
     "NeuralNetwork", "NeurotraceFileError", "Neuron", "Optimizer", "SGD", "Step", "Trace",
     "TrainingDiverged", "VectorizedNetwork",
     "accuracy", "activations", "datasets", "exercises", "fit", "from_torch", "gradcheck",
-    "load", "losses", "names", "numerical_gradients", "save", "to_torch", "trace", "viz",
+    "load", "losses", "names", "numerical_gradients", "save", "to_torch", "trace", "viewer", "viz",
+    "Event", "NotYetComputed", "step_through",   # stepping through one step
+    "NeurotraceWarning", "compare", "diagnose",
 ]
 
 #: Imported on first use: viz needs graphviz and matplotlib, estimators scikit-learn's

@@ -71,7 +71,7 @@ def gradcheck(network, X, Y, loss="mse", eps=1e-6, per_parameter=False):
     where ``g`` is backprop's gradient, ``n`` the numerical one and ``L`` the loss:
     relative where the gradient is large enough to measure, absolute (scaled by
     the loss) where it is so small that finite differences only see rounding
-    (their rounding error is about 1e-16 * |L| / eps). A correct gradient in
+    (their rounding error is about ``1e-16 * |L| / eps``). A correct gradient in
     float64 gives about 1e-7 or less (checked on thousands of random networks,
     away from ReLU's kink at 0); a wrong one gives 1e-3 or more.
 

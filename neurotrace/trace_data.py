@@ -14,7 +14,9 @@ import numpy as np
 
 from . import names
 from ._files import MAX_LOAD_BYTES, NeurotraceFileError, atomic_write, read_npz
-from .explain import explain
+from .events import step_events
+from .explain import contributions, explain
+from .whatif import what_if
 
 __all__ = ["Trace", "Step", "QUANTITIES", "check_trace"]
 
@@ -317,41 +319,66 @@ class Trace:
                               "Trace.records() gives the same rows as dicts.") from None
         return pd.DataFrame(self.records())
 
-    def explain(self, name, parameter, step=None, sample=None, format="text", digits=4):
-        """The chain rule for one weight or the bias of a neuron, with the recorded numbers.
+    def events(self, step=None, digits=4):
+        """The recorded step ``step`` (default: the first) as a list of :class:`~neurotrace.events.Event`.
 
-        Writes out ``dL/dw_i = dL/da · da/dz · dz/dw_i = dL/da · f'(z) · x_i`` (or
-        ``dL/db = dL/da · f'(z) · 1``) with the numbers of that step, then where ``dL/da``
-        came from: the loss's gradient at the output layer, or the sum of the errors
-        ``δ · w`` the successors sent back to a hidden neuron. With a fused softmax +
-        cross-entropy (or sigmoid + bce) output the chain starts at ``δ = dL/dz``.
+        The same events, with the same values, as :func:`neurotrace.step_through`
+        gives while that step happens: ``forward`` (layer by layer), ``loss``,
+        ``backward`` (output layer first), ``update``.
+
+        Parameters
+        ----------
+        step : int, optional
+            A recorded step (default: the first).
+        digits : int, default=4
+            Significant digits in the printed equations.
+
+        Returns
+        -------
+        list of Event
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, loss="sse", batch_size=1, shuffle=False, progress=False)
+        >>> [ev.key for ev in t.events(0)][:4]
+        [('forward', 'L1.N0'), ('forward', 'L1.N1'), ('forward', 'L2.N0'), ('loss', 'loss')]
+        """
+        return step_events(self[self.steps[0] if step is None else step], digits)
+
+    def explain(self, name, quantity=None, step=None, sample=None, format="text", digits=4):
+        """Explain one recorded number: its equation with the recorded numbers filled in.
 
         Parameters
         ----------
         name : str
-            The neuron, e.g. ``"L1.N0"``.
-        parameter : str
-            ``"w0"``, ``"w1"``, ... (the weight of input 0, 1, ...) or ``"b"`` (the bias).
+            A neuron (``"L1.N0"``) or ``"loss"``.
+        quantity : str, optional
+            For a neuron: ``z``, ``a``, ``dL_da``, ``da_dz``, ``delta``, the
+            gradients ``w0``, ``w1``, ... and ``b``, ``sent:<predecessor>``,
+            ``update:w<i>`` or ``update:b``. Not needed for ``"loss"``.
         step : int, optional
-            The recorded step; default the first one.
+            A recorded step (default: the first).
         sample : int, optional
-            For a step over a batch: only this sample's share. Default: every sample's
-            term (the first four written out) and their sum, the gradient used.
+            For a batch step, one sample (for ``w<i>``/``b``: its share).
         format : {"text", "markdown", "latex"}, default="text"
         digits : int, default=4
-            Significant digits of the numbers shown.
 
         Returns
         -------
-        explanation : Explanation
-            A ``str``; ``explanation.value`` is the gradient it arrives at (a float):
-            the one the update used, or the sample's share with ``sample``.
+        Explanation
+            A ``str`` with ``.value`` (the recorded number, exactly) and
+            ``.check()`` (finite differences, or the forward pass / the
+            optimizer's formula).
 
         Raises
         ------
         KeyError
-            If the neuron has no such parameter, or the step did not record what the
-            explanation needs.
+            If the neuron has no such quantity, or the step did not record what
+            the explanation needs.
         ValueError
             For an unknown ``format``, ``sample`` on a one-sample step or out of the
             batch's range, or a trace that recorded no steps.
@@ -364,25 +391,168 @@ class Trace:
         >>> X, Y = nt.datasets.xor()
         >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
         >>> with nt.trace(net) as t:
-        ...     _ = nt.fit(net, X, Y, loss="sse", epochs=1, batch_size=1, shuffle=False,
-        ...                progress=False)
-        >>> e = t.explain("L1.N0", "w0", step=2)          # step 2: input [1, 0]
-        >>> print(e.splitlines()[0])
-        dL/dw0 = dL/da · da/dz · dz/dw0
-        >>> bool(e.value == t[2].backward["L1.N0"]["grad_weights"][0])
-        True
+        ...     _ = nt.fit(net, X, Y, loss="sse", batch_size=1, shuffle=False, progress=False)
+        >>> print(t.explain("L2.N0", "w1", step=0))
+        dL/dw1 = dL/da · da/dz · dz/dw1
+        = (0.7363) · (0.1942) · (0.5) = 0.07148
+        dL/da = a - y   (the sse loss)
+        = (0.7363) - (0) = 0.7363
         """
         if step is None and len(self) == 0:
             raise ValueError("explain: the trace recorded no steps, so there is nothing to "
                              "explain. Run forward/backward (or fit) inside "
                              "`with nt.trace(net) as t:`.")
-        return explain(self, name, parameter, self.steps[0] if step is None else step,
+        return explain(self, name, quantity, self.steps[0] if step is None else step,
                        sample, format, digits)
+
+    def to_html(self, path, **options):
+        """Write the step-through viewer of this trace: one self-contained HTML file.
+
+        Parameters
+        ----------
+        path : str or Path
+            Where to write, e.g. ``"run.html"``; open it in any current browser.
+        **options
+            ``steps``, ``max_steps``, ``max_bytes``, ``max_explain``, ``title``: see
+            :func:`neurotrace.viewer.page`.
+
+        Returns
+        -------
+        Path
+        """
+        from .viewer import to_html
+        return to_html(self, path, **options)
+
+    def show(self, **options):
+        """Show the viewer inline in Jupyter (an iframe); elsewhere open it in a browser.
+
+        Parameters
+        ----------
+        **options
+            ``height`` and the options of :meth:`to_html`.
+
+        Returns
+        -------
+        None or Path
+            None in Jupyter, else the temporary file opened in the browser.
+        """
+        from .viewer import show
+        return show(self, **options)
+
+
+    def _repr_html_(self):
+        from .viewer import Viewer
+        return Viewer(self)._repr_html_()
 
     def __repr__(self):
         thinned = f", thinned {len(self.thinned)}x" if self.thinned else ""
         return (f"Trace({len(self)} steps of a {self.backend} {self.sizes}, "
                 f"{self.nbytes / 2**20:.2f} MiB{thinned})")
+
+    def what_if(self, name, parameter, by, step=None, steps=0):
+        """Re-run a recorded step with one parameter changed by ``by``; see what follows.
+
+        Parameters
+        ----------
+        name : str
+            The neuron, e.g. ``"L1.N0"``.
+        parameter : str
+            ``"w0"``, ``"w1"``, ... or ``"b"``.
+        by : float
+            How much to add to the parameter.
+        step : int, optional
+            A recorded step (default: the first).
+        steps : int, default=0
+            Continue training this many more steps on the recorded run's next
+            batches, and return both loss curves.
+
+        Returns
+        -------
+        WhatIf
+            ``.step`` (the changed step, like ``t[k]``), ``.loss_before``,
+            ``.loss_after``, ``.predicted`` (gradient · by), ``.changes``,
+            ``.curves``.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, loss="sse", batch_size=None, progress=False)
+        >>> w = t.what_if("L1.N0", "w1", by=0.1)
+        >>> w.loss_before == t[0].loss, len(w.changes) > 0
+        (True, True)
+        """
+        return what_if(self, name, parameter, by, self.steps[0] if step is None else step,
+                       steps, make_trace=type(self).from_events)
+
+    def contributions(self, name, quantity, step=None):
+        """Each sample's share of a gradient of a batch step; the shares add up to it.
+
+        Parameters
+        ----------
+        name : str
+            The neuron, e.g. ``"L1.N0"``.
+        quantity : str
+            ``"w0"``, ``"w1"``, ... or ``"b"``.
+        step : int, optional
+            A recorded step (default: the first).
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            ``delta_s · x_s`` (or ``delta_s`` for ``b``); the loss's ``1/n`` is
+            already inside ``delta``.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, loss="mse", batch_size=None, progress=False)
+        >>> shares = t.contributions("L1.N0", "w1")
+        >>> bool(abs(shares.sum() - t[0].backward["L1.N0"]["grad_weights"][1]) < 1e-15)
+        True
+        """
+        return contributions(self, name, quantity, self.steps[0] if step is None else step)
+
+    @classmethod
+    def from_events(cls, steps, sizes, activation_names, backend="NeuralNetwork"):
+        """A trace made of stepped events: each item of ``steps`` is one step's events.
+
+        What :func:`neurotrace.step_through` gives becomes a trace that can be
+        queried, explained, compared and drawn like a recorded one.
+
+        Parameters
+        ----------
+        steps : list of list of Event
+            One list of events per step (a finished stepper's ``events``).
+        sizes : list of int
+            ``[n_inputs, n_1, ..., n_L]``.
+        activation_names : list of str
+            One per layer.
+        backend : str, default="NeuralNetwork"
+
+        Returns
+        -------
+        Trace
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> s = nt.step_through(net, [0.0, 1.0], [1.0], loss="sse")
+        >>> t = Trace.from_events([s.run()], net.sizes, net.activation_names)
+        >>> t[0].loss == s.state("loss")["loss"]
+        True
+        """
+        t = cls(sizes, activation_names, {l: None for l in range(len(sizes) - 1)},
+                sorted(QUANTITIES), backend, {"from_events": True})
+        for events in steps:
+            t._add(_step_from_events(events, sizes))
+        return t
 
     # --- save and load (npz + JSON, no pickle) ----------------------------------------
     def save(self, path):
@@ -763,9 +933,70 @@ def _update(step, store, l, row):
         if key.startswith("state:"):
             out[f"{key[6:]}_weights"] = block[row, :-1]
             out[f"{key[6:]}_bias"] = float(block[row, -1])
+        elif key.startswith("state_before:"):
+            out[f"{key[13:]}_weights_before"] = block[row, :-1]
+            out[f"{key[13:]}_bias_before"] = float(block[row, -1])
     return out
 
 
+def _step_from_events(events, sizes):
+    """One step's storage (layer arrays, as the recorder keeps them) from its events."""
+    by_key = {e.key: e for e in events}
+    step = {"id": events[0].step, "layers": {}}
+    loss = by_key.get(("loss", "loss"))
+    if loss is not None:
+        step.update(loss=float(loss.values["loss"]), loss_name=loss.info.get("loss"),
+                    targets=np.asarray(loss.values["y"], dtype=np.float64),
+                    fused=bool(loss.info.get("fused")))
+    for l in range(len(sizes) - 1):
+        names = [f"L{l + 1}.N{j}" for j in range(sizes[l + 1])]
+        store = step["layers"][l] = {}
+        fwd = [by_key.get(("forward", n)) for n in names]
+        bwd = [by_key.get(("backward", n)) for n in names]
+        upd = [by_key.get(("update", n)) for n in names]
+
+        def stack(evs, q):
+            if all(e is not None and q in e.values for e in evs):
+                return np.stack([np.asarray(e.values[q], dtype=np.float64) for e in evs], -1)
+            return None
+
+        def block(evs, w, b):
+            if all(e is not None and w in e.values for e in evs):
+                return np.array([np.append(e.values[w], e.values[b]) for e in evs])
+            return None
+        if fwd[0] is not None:
+            store["x"] = np.asarray(fwd[0].values["x"], dtype=np.float64)
+        for q in ("z", "a"):
+            value = stack(fwd, q)
+            if q == "a" and value is None and loss is not None and l == len(sizes) - 2:
+                value = np.asarray(loss.values["a"], dtype=np.float64)   # softmax's a
+                step["probabilities"] = value
+            if value is not None:
+                store[q] = value
+        for q in ("dL_da", "da_dz", "delta"):
+            value = stack(bwd, q)
+            if value is not None:
+                store[q] = value
+        for key, (w, b) in (("grad", ("grad_weights", "grad_bias")), ("w", ("w", "b"))):
+            value = block(bwd if key == "grad" else fwd, w, b)
+            if value is not None:
+                store[key] = value
+        for key, w, b in (("before", "weights_before", "bias_before"),
+                          ("after", "weights_after", "bias_after")):
+            value = block(upd, w, b)
+            if value is not None:
+                store[key] = value
+        if upd[0] is not None:
+            for q in upd[0].values:
+                if q.endswith("_weights_before") or (q.endswith("_weights") and
+                                                     q != "grad_weights"):
+                    before = q.endswith("_before")
+                    name = q[:-len("_weights_before")] if before else q[:-len("_weights")]
+                    bias = f"{name}_bias" + ("_before" if before else "")
+                    store[("state_before:" if before else "state:") + name] = \
+                        block(upd, q, bias)
+            step["optimizer"] = upd[0].info.get("optimizer")
+    return step
 _PER_SAMPLE = ("z", "a", "dL_da", "da_dz", "delta")
 _BLOCKS = ("grad", "w", "before", "after")
 
@@ -808,7 +1039,7 @@ def _check_loaded(t, header):
                 elif q in _PER_SAMPLE:
                     ok, want = array.ndim in (1, 2) and array.shape[-1] == n_rows, \
                         f"(..., {n_rows})"
-                elif q in _BLOCKS or q.startswith("state:"):
+                elif q in _BLOCKS or q.startswith(("state:", "state_before:")):
                     ok, want = array.shape == (n_rows, sizes[l] + 1), f"{(n_rows, sizes[l] + 1)}"
                 else:
                     return f"step {k}, layer L{l + 1} holds an unknown array {q!r}"

@@ -24,6 +24,8 @@ import warnings
 
 import numpy as np
 
+from .diagnose import diagnose
+from .events import optimizer_info
 from .trace_data import QUANTITIES, Trace
 from .vectorized import VectorizedNetwork
 
@@ -145,6 +147,7 @@ class Recorder:
         self.wanted = 0              # how many steps passed the steps/every limits so far
         self.last_block = {}         # per layer, the last parameter block copied (shared)
         self.step_bytes = 0
+        self.state_before = {}       # the optimizer's state before the update being recorded
 
     # --- the one hook the engine calls ----------------------------------------------------
     def record(self, network, event, layer=None, **info):
@@ -229,6 +232,11 @@ class Recorder:
     def finish(self):
         self._close()
 
+    def findings(self):
+        """What :func:`neurotrace.diagnose` finds in the trace so far (fit warns with it)."""
+        self._close()                     # the step in progress is finished: hand it over
+        return diagnose(self.trace)
+
     # --- what each event keeps ---------------------------------------------------------------
     def _forward(self, l, info):
         rows, store, want = self.recorded_rows[l], self.current["layers"][l], self.want
@@ -291,6 +299,9 @@ class Recorder:
 
     def _update(self, network, info):
         optimizer = info["optimizer"]
+        if info["phase"] == "before" and "optimizer_state" in self.want:
+            # The state is changed in place by the update: keep what it was before.
+            self.state_before = {name: flat.copy() for name, flat in optimizer.state.items()}
         for l in self.recorded_rows:
             store = self.current["layers"][l]
             if info["phase"] == "before":
@@ -308,9 +319,13 @@ class Recorder:
                         shape = network.parameter_blocks[l].shape
                         block = flat[_block_slice(network, l)].reshape(shape)
                         self._keep(store, "state:" + name, _take(block, self.recorded_rows[l]))
+                        # Before the update (zeros on the optimizer's first step).
+                        old = self.state_before.get(name)
+                        old = np.zeros_like(flat) if old is None else old
+                        block = old[_block_slice(network, l)].reshape(network._blocks[l].shape)
+                        self._keep(store, "state_before:" + name, _take(block, self.recorded_rows[l]))
         if info["phase"] == "after":
-            self.current["optimizer"] = {"name": type(optimizer).__name__, "lr": optimizer.lr,
-                                         "steps": optimizer.steps, "clip": optimizer.last_clip}
+            self.current["optimizer"] = optimizer_info(optimizer)
 
 
 def _block_slice(network, l):

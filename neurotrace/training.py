@@ -1,5 +1,6 @@
 """Training: ``fit`` runs forward, loss, backward and the optimizer's update, batch after batch."""
 import math
+import warnings
 
 import numpy as np
 from tqdm import tqdm
@@ -8,9 +9,30 @@ from . import losses
 from ._checks import as_float_array, check_finite, check_targets
 from .optimizers import SGD
 
-__all__ = ["fit", "History", "TrainingDiverged", "accuracy"]
+__all__ = ["fit", "History", "NeurotraceWarning", "TrainingDiverged", "accuracy"]
 
 METRICS = ["accuracy"]
+
+
+class NeurotraceWarning(UserWarning):
+    """Training went wrong in a way a student should hear about (see ``nt.diagnose``).
+
+    ``fit(..., warn=True)`` emits one at the end of training: with a trace
+    active, what :func:`neurotrace.diagnose` found; without one, a run whose
+    loss stalled while its sigmoid or tanh outputs are saturated.
+
+    Examples
+    --------
+    >>> import warnings, neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = nt.fit(net, X, Y, optimizer=nt.SGD(lr=100), epochs=30, batch_size=1,
+    ...                progress=False)
+    >>> [w.category.__name__ for w in caught]
+    ['NeurotraceWarning']
+    """
 
 
 class TrainingDiverged(FloatingPointError):
@@ -191,7 +213,8 @@ def _check_data(network, X, Y, what):
 
 
 def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuffle=True,
-        seed=None, validation_data=None, metrics=None, progress=True, epoch_loss="end"):
+        seed=None, validation_data=None, metrics=None, progress=True, epoch_loss="end",
+        warn=True):
     """Train ``network`` on ``(X, Y)``; return a :class:`History`.
 
     Parameters
@@ -225,6 +248,10 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
         What ``History.loss`` holds per epoch: the loss on the whole training set at
         the epoch's end (one more forward pass over the data), or the mean of the
         losses its steps computed (free). See :class:`History`.
+    warn : bool, default=True
+        At the end, one :class:`NeurotraceWarning` if training went wrong: what
+        ``nt.diagnose`` finds when a trace is active, and in any case a loss
+        that stalled with saturated sigmoid or tanh outputs.
 
     Returns
     -------
@@ -333,6 +360,8 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
                 _measure(network, history, "val_", Xv, Yv, loss, metrics)
         if bar is not None:
             bar.set_postfix(loss=f"{history.loss[-1]:.4g}")
+    if warn and epochs:
+        _warn(network, X, history, optimizer)
     return history
 
 
@@ -367,6 +396,41 @@ def _diverged(history, epoch, step, quantity, value, optimizer):
                    f"clipping.")
     return TrainingDiverged(message, history=history, epoch=epoch, step=step,
                             quantity=quantity, value=value)
+
+
+def _warn(network, X, history, optimizer):
+    """One NeurotraceWarning with what went wrong (the trace's findings, or a stall)."""
+    recorder = network.recorder
+    findings = getattr(recorder, "findings", None)
+    messages = [str(f) for f in findings()] if findings is not None else []
+    if not any("stalled" in m for m in messages):
+        stall = _stalled_and_saturated(network, X, history, optimizer)
+        if stall:
+            messages.append(stall)
+    if messages:
+        warnings.warn(NeurotraceWarning("\n".join(messages)), stacklevel=3)
+
+
+def _stalled_and_saturated(network, X, history, optimizer):
+    """A loss flat over the last half of the epochs, with saturated sigmoid/tanh outputs."""
+    curve = history.loss
+    if len(curve) < 3:
+        return None
+    first, middle, last = curve[0], curve[len(curve) // 2], curve[-1]
+    if not (math.isfinite(last) and middle != 0 and abs(last - middle) / abs(middle) < 1e-4
+            and last > 0.5 * first):
+        return None
+    name = network.activation_names[-1]
+    if name not in ("sigmoid", "tanh"):
+        return None
+    a = network.predict(X)
+    slope = a * (1 - a) / 0.25 if name == "sigmoid" else 1 - a * a   # f'(z) / its largest value
+    if not np.all(slope < 1e-4):
+        return None
+    return (f"Training stalled: the loss stayed at {last:.6g} over the last "
+            f"{len(curve) - len(curve) // 2} epochs, and every {name} output is saturated "
+            f"(f'(z) nearly 0 for every sample): no gradient gets through. Try a smaller "
+            f"learning rate (lr={optimizer.lr:g} now).")
 
 
 def _finite(value, gradients):

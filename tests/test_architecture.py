@@ -17,7 +17,11 @@ LAYERS = {
     "math": ["_checks", "_files", "activations", "losses", "init", "names", "datasets"],
     "engine": ["neuron", "layer", "_base", "network", "vectorized", "gradcheck"],
     "training": ["optimizers", "training"],
-    "tracing": ["explain", "trace_data", "tracer", "io"],
+    "tracing": ["explain", "trace_data", "tracer", "io", "events", "stepping", "whatif",
+                "compare", "diagnose",
+                # The HTML viewer renders a trace (t.to_html) as explain renders its text:
+                # it reads the trace's public methods and imports nothing else of the package.
+                "viewer", "viewer.build", "viewer.browser"],
     "pictures": ["viz", "viz.graphs", "viz.plots"],
     "top": ["demo", "cli", "__main__", "__init__"],
 }

@@ -202,8 +202,8 @@ def test_trace_max_bytes_must_be_positive(traces, max_bytes):
 
 def test_explain_checks_its_arguments_first(traces):
     t = traces["no_loss"]
-    with pytest.raises(TypeError, match=r"'parameter' must be a name, one of 'w0'\.\.'w1'.*"
-                                        r"For weight 0 pass 'w0'"):
+    with pytest.raises(TypeError, match=r"the quantity must be a name.*'w0'\.\.'w1' are the "
+                                        r"weights of L1\.N0.*For weight 0 pass 'w0'"):
         t.explain("L1.N0", 0, step=1)
     with pytest.raises(ValueError, match=r"step 1 is a batch of 2 samples; 'sample' must be an "
                                          r"integer in 0\.\.1"):

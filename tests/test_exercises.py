@@ -123,7 +123,8 @@ def test_a_usual_wrong_answer_gets_its_hint(exercise_id, wrong, phrase):
 
 
 def test_every_exercise_has_a_wrong_answer_tested_here():
-    assert {e for e, _, _ in WRONG} == set(exercises())
+    part1 = {e for e in exercises() if int(e.split(".")[0]) <= 6}   # 07-12: test_exercises_part2.py
+    assert {e for e, _, _ in WRONG} == part1
 
 
 def test_right_answers_computed_here_pass():

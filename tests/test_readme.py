@@ -48,9 +48,10 @@ def test_every_python_example_runs_alone_in_a_fresh_interpreter(tmp_path):
     assert (tmp_path / "digits.npz").exists() and (tmp_path / "run.trace.npz").exists()
 
 
-def test_the_explained_weight_has_a_gradient():
+def test_the_explained_weight_has_a_gradient(tmp_path, monkeypatch):
     """The README explains a weight at a step whose input is not 0, so dL/dw is not 0."""
     import neurotrace as nt
+    monkeypatch.chdir(tmp_path)                      # the example writes run.html
     code = next(c for c in blocks("python") if "t.explain(" in c)
     step = int(re.search(r'explain\("L1.N0", "w0", step=(\d+)\)', code).group(1))
     X, Y = nt.datasets.xor()

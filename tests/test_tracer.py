@@ -348,7 +348,8 @@ def test_limit_quantities_keeps_exactly_those(full_trace):
 
 
 # What each quantity name shows in a neuron's record (the optimizer state as its own names).
-SHOWN = {"optimizer_state": {"velocity_weights", "velocity_bias"},
+SHOWN = {"optimizer_state": {"velocity_weights", "velocity_bias", "velocity_weights_before",
+                             "velocity_bias_before"},
          "loss": set(), "targets": set(), "probabilities": set()}
 
 

@@ -11,7 +11,9 @@ Every figure is computed here from the package, never drawn by hand:
 * ``quadratic_gradient_norms.png``: the gradient size per layer of that training
   (the first layer's gradients are the smallest: the vanishing-gradient lesson);
 * ``digits_network`` (.svg, .png): the 64-32-10 digits network, readable
-  thanks to top-k edges and the 8x8 input grid.
+  thanks to top-k edges and the 8x8 input grid;
+* ``viewer_xor.png``: the HTML viewer of the XOR trace, as the system's Chromium
+  shows it (needs ``make chromium`` and Playwright).
 """
 import argparse
 import sys
@@ -21,6 +23,7 @@ from pathlib import Path
 import neurotrace as nt
 from neurotrace import viz
 from neurotrace.demo import DEFAULT_EPOCHS, train_xor
+from neurotrace.viewer import browser
 
 __all__ = ["main", "make_figures"]
 
@@ -89,6 +92,23 @@ def make_figures(out="figures", quick=False, print=print):
                batch_size=32, shuffle=True, seed=0, progress=False)
     graph(viz.network_graph(td, step=10, sample=0, show="both"), "digits_network")
     print("  digits: 64-32-10 network graph of step 10")
+
+    # 4. The viewer on the XOR trace, photographed by the system's Chromium: the last
+    # step, three events back (after the backward pass, before the updates), L1.N0 open.
+    why = browser.missing()
+    if why:
+        print(f"  viewer: skipped viewer_xor.png because {why}")
+    else:
+        html = t.to_html(out / "viewer_xor.html")
+        try:
+            browser.screenshot(html, out / "viewer_xor.png", width=1280, height=820,
+                               clicks=['[data-panel=network] [data-node="L1.N0"]',
+                                       '[data-panel=inspector] [data-quantity="w0"]'],
+                               keys=["End", "ArrowLeft", "ArrowLeft", "ArrowLeft"])
+        finally:
+            html.unlink()
+        written.append(out / "viewer_xor.png")
+        print("  viewer: the XOR trace, photographed in Chromium")
     print(f"wrote {len(written)} files to {out} in {time.perf_counter() - start:.1f} s:")
     for path in written:
         print(f"  {path.name:<32} {path.stat().st_size / 1024:7.1f} KiB")

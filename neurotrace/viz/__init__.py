@@ -12,12 +12,13 @@ True
 """
 from .graphs import (INSTALL_HINT, Digraph, GraphvizNotFound, GraphvizWarning, have_dot,
                      network_graph, neuron_graph, render)
-from .plots import (activations_plot, decision_boundary, gradient_norms, loss_curve, loss_slice,
-                    save_figure, surface_comparison, weight_trajectories)
+from .plots import (activations_plot, compare_plot, contributions_plot, decision_boundary,
+                    gradient_norms, loss_curve, loss_slice, save_figure, surface_comparison,
+                    weight_trajectories)
 
 __all__ = [
     "Digraph", "GraphvizNotFound", "GraphvizWarning", "INSTALL_HINT",
     "activations_plot", "decision_boundary", "gradient_norms", "have_dot", "loss_curve",
     "loss_slice", "network_graph", "neuron_graph", "render", "save_figure",
-    "surface_comparison", "weight_trajectories",
+    "surface_comparison", "weight_trajectories", "compare_plot", "contributions_plot",
 ]

@@ -27,6 +27,7 @@ INSTALL_HINT = ("Graphviz's 'dot' program is needed to draw the picture. Install
 
 POSITIVE, NEGATIVE, ZERO = "#2166ac", "#b2182b", "#888888"   # blue > 0, red < 0
 FONT = "Helvetica"
+HIGHLIGHT = "#ffe066"       # the next event's boxes when drawing up to an event
 
 
 class GraphvizNotFound(graphviz.ExecutableNotFound):
@@ -99,10 +100,14 @@ class Digraph(graphviz.Digraph):
 
 # --- small helpers ------------------------------------------------------------------------
 
-def _fmt(value, digits):
-    """A number as the pictures print it: ``digits`` significant digits, no ``-0``."""
+def _fmt(value, digits, missing="?"):
+    """A number as the pictures print it: ``digits`` significant digits, no ``-0``.
+
+    ``missing`` is shown for a value that is not there ("?": not recorded; "": not
+    yet computed at the event drawn).
+    """
     if value is None:
-        return "?"
+        return missing
     value = float(value)
     if math.isnan(value):
         return "?"
@@ -161,6 +166,86 @@ def _step_and_sample(t, step, sample):
     return s, True, int(sample)
 
 
+class _UpTo:
+    """A recorded step as it stands after one of its events: later values are left out.
+
+    Used to draw the computation up to an event: what is done has its numbers,
+    what is not yet computed is drawn empty (never as 0 or as a stale value).
+    """
+
+    def __init__(self, s, events, index):
+        self._s = s
+        self.id, self.epoch, self.n_samples = s.id, s.epoch, s.n_samples
+        self.fused, self.loss_name, self.targets = s.fused, s.loss_name, s.targets
+        known = {}
+        for event in events[:index + 1]:
+            for node, values in event.reveals.items():
+                known.setdefault(node, set()).update(values)
+        self.known = known
+        self.loss = s.loss if "loss" in known.get("loss", ()) else None
+        self.done = events[index] if index >= 0 else None
+        self.next = events[index + 1] if index + 1 < len(events) else None
+        self.forward = _KnownPart(s.forward, known, ("x", "z", "a"))
+        self.backward = _KnownPart(s.backward, known, ("dL_da", "da_dz", "delta",
+                                                       "grad_weights", "grad_bias"))
+        self.update = _KnownPart(s.update, known, ())
+
+
+class _KnownPart:
+    """``forward``/``backward``/``update`` of a step, keeping only what is known."""
+
+    def __init__(self, part, known, kept):
+        self.part, self.known, self.kept = part, known, kept
+
+    def __contains__(self, name):
+        return name in self.part
+
+    def __getitem__(self, name):
+        record, known = self.part[name], self.known.get(name, set())
+        out = {}
+        for q, v in record.items():
+            if q in ("weights_before", "bias_before"):        # the parameters: known from the start
+                out[q] = v
+            elif q == "to_predecessors":
+                sent = {p: x for p, x in v.items() if f"sent:{p}" in known}
+                if sent:
+                    out[q] = sent
+            elif q in self.kept and q in known:
+                out[q] = v
+            elif not self.kept and "weights_after" in known:  # after the update event
+                out[q] = v
+        return out
+
+
+def _at_event(t, step, event):
+    """``(step as it stands after the event, event done, event next)``.
+
+    ``event`` is an :class:`~neurotrace.events.Event` (its ``step`` is used) or
+    its index in ``t.events(step)``; ``-1`` draws the step before its first event.
+    """
+    if hasattr(event, "index") and hasattr(event, "phase"):
+        step, index = event.step, event.index
+    elif isinstance(event, (int, np.integer)) and not isinstance(event, bool):
+        index = int(event)
+    else:
+        raise TypeError(f"'event' must be an Event or an event index, got {event!r}.")
+    step = t.steps[0] if step is None else step
+    events = t.events(step)
+    if not -1 <= index < len(events):
+        raise ValueError(f"Step {step} has {len(events)} events (0..{len(events) - 1}); "
+                         f"got event {index}.")
+    return _UpTo(t[step], events, index)
+
+
+def _event_lines(s):
+    """Caption lines saying which event is drawn and which comes next."""
+    done = "before its first event" if s.done is None else \
+        f"after event {s.done.index}: {s.done.phase} {s.done.node}"
+    nxt = "the step is complete" if s.next is None else \
+        f"next (highlighted): {s.next.phase} {s.next.node}"
+    return [f"{done}; {nxt}; values not yet computed are left empty"]
+
+
 def _step_title(s):
     epoch = "" if s.epoch is None else f" (epoch {s.epoch})"
     return f"step {s.id}{epoch}"
@@ -168,7 +253,7 @@ def _step_title(s):
 
 # --- one neuron -----------------------------------------------------------------------------
 
-def neuron_graph(t, name, step=None, sample=None, digits=4):
+def neuron_graph(t, name, step=None, sample=None, digits=4, event=None):
     """One neuron's arithmetic at one step, every box showing its name, value and gradient dL/d·.
 
     Nodes, left to right: the inputs ``x_i`` and weights ``w_i``, the products
@@ -190,6 +275,10 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
         the update used.
     digits : int, default=4
         Significant digits of the numbers.
+    event : Event or int, optional
+        Draw the computation only up to this event (an event of ``t.events(step)``
+        or its index): what is done has its numbers, the next event's boxes are
+        highlighted, what is not yet computed is left empty.
 
     Returns
     -------
@@ -207,16 +296,23 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
     >>> g = nt.viz.neuron_graph(t, "L1.N0", step=1)
     >>> '"L1.N0.w0"' in g.source
     True
+    >>> g = nt.viz.neuron_graph(t, "L1.N0", event=t.events(1)[4])   # after backward L2.N0
     """
     check_trace(t, "viz.neuron_graph")
-    s, batch, k = _step_and_sample(t, step, sample)
+    missing = "?"
+    if event is not None:
+        step = getattr(event, "step", step)
+        _, batch, k = _step_and_sample(t, step, sample)
+        s, missing = _at_event(t, step, event), ""
+    else:
+        s, batch, k = _step_and_sample(t, step, sample)
     l, j = _locate(t.sizes, name)
     fwd, bwd, upd = s.forward[name], s.backward[name], s.update[name]
     pick = (lambda v: v) if not batch else (lambda v: None if v is None else v[k])
     n_in = t.sizes[l]
     preds = _predecessor_names(t.sizes, l)
     def f(v):
-        return _fmt(v, digits)
+        return _fmt(v, digits, missing)
 
     x = pick(fwd.get("x"))
     x = [None] * n_in if x is None else [float(v) for v in x]
@@ -238,6 +334,8 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
                      f"dL/dw and dL/db show sample {k}'s share δ·x and the batch total the "
                      f"update used")
     lines.append("each box, top to bottom: name, value, gradient dL/d·")
+    if event is not None:
+        lines += _event_lines(s)
     if not upd:
         lines.append("weights and bias not recorded at this step (no update in the trace)")
     g.attr(rankdir="LR", label="\\n".join(lines), labelloc="t", fontname=FONT, fontsize="12")
@@ -285,6 +383,14 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
     g.edge(f"{name}.z", f"{name}.f")
     g.edge(f"{name}.f", f"{name}.a")
 
+    nxt = getattr(s, "next", None)
+    if nxt is not None and nxt.node == name:          # highlight what the next event computes
+        boxes = {"forward": ("sum", "plus", "z", "f", "a"), "backward": ("a", "f", "z"),
+                 "update": ("b",) + tuple(f"w{i}" for i in range(n_in))}[nxt.phase]
+        for box in boxes:
+            g.node(f"{name}.{box}", style="filled", fillcolor=HIGHLIGHT)
+    elif nxt is not None and nxt.node == "loss" and l == len(t.sizes) - 2:
+        g.node(f"{name}.a", style="filled", fillcolor=HIGHLIGHT)
     if l == len(t.sizes) - 2:                           # output neuron: on to the loss
         y = None if s.targets is None else pick(s.targets)
         y = None if y is None else float(np.asarray(y).reshape(-1)[j])
@@ -313,9 +419,13 @@ def neuron_graph(t, name, step=None, sample=None, digits=4):
 
 # --- the network -----------------------------------------------------------------------------
 
-def _snapshot_from_trace(t, step, sample):
-    """Everything network_graph draws, from a recorded step."""
+def _snapshot_from_trace(t, step, sample, event=None):
+    """Everything network_graph draws, from a recorded step (up to ``event`` if given)."""
+    if event is not None:
+        step = getattr(event, "step", step)
     s, batch, k = _step_and_sample(t, step, sample)
+    if event is not None:
+        s = _at_event(t, step, event)
     pick = (lambda v: v) if not batch else (lambda v: None if v is None else v[k])
     snap = {"sizes": t.sizes, "activations": t.activation_names, "x": None, "neurons": {},
             "loss": s.loss, "loss_name": s.loss_name, "targets": None, "notes": []}
@@ -341,6 +451,9 @@ def _snapshot_from_trace(t, step, sample):
                 "gw": bwd.get("grad_weights"), "gb": bwd.get("grad_bias")}
     if not any(n["w"] is not None for n in snap["neurons"].values()):
         snap["notes"].append("weights not recorded at this step (no update in the trace)")
+    if event is not None:
+        snap["notes"] += _event_lines(s)
+        snap["next"] = s.next
     return snap
 
 
@@ -433,7 +546,7 @@ def _choose_edges(snap, show, max_edges, top_k, min_weight):
 
 
 def network_graph(source, step=None, sample=None, show="both", *, max_edges=200, top_k=None,
-                  min_weight=None, labels=None, max_inputs=16, digits=3):
+                  min_weight=None, labels=None, max_inputs=16, digits=3, event=None):
     """The network at one step: inputs on the left, layers left to right, the loss on the right.
 
     Each neuron is one node showing ``z``, ``a`` (values) and ``delta``
@@ -479,6 +592,10 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
         Draw more inputs than this as one grid node.
     digits : int, default=3
         Significant digits.
+    event : Event or int, optional
+        With a trace: draw the step only up to this event (an event of
+        ``t.events(step)`` or its index). Done values have their numbers, the
+        next event's neuron is highlighted, values not yet computed are empty.
 
     Returns
     -------
@@ -509,8 +626,10 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
             or max_edges < 1:
         raise ValueError(f"The 'max_edges' parameter of network_graph must be a positive "
                          f"integer. Got {max_edges!r} instead.")
+    if event is not None and not (hasattr(source, "steps") and hasattr(source, "series")):
+        raise ValueError("network_graph: 'event' needs a Trace (t.events(step) are its events).")
     if hasattr(source, "steps") and hasattr(source, "series"):
-        snap = _snapshot_from_trace(check_trace(source, "viz.network_graph"), step, sample)
+        snap = _snapshot_from_trace(check_trace(source, "viz.network_graph"), step, sample, event)
     elif hasattr(source, "parameters") and hasattr(source, "sizes"):
         if step is not None:
             raise ValueError("network_graph: 'step' needs a Trace; a network has only its "
@@ -520,8 +639,11 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
         raise TypeError(f"network_graph expects a Trace, NeuralNetwork or VectorizedNetwork, "
                         f"got {type(source).__name__}.")
     values, grads = show in ("values", "both"), show in ("gradients", "both")
+    missing = "" if event is not None else "?"
+    nxt = snap.get("next")
+
     def f(v):
-        return _fmt(v, digits)
+        return _fmt(v, digits, missing)
     sizes, acts = snap["sizes"], snap["activations"]
     edges, kept, hidden = _choose_edges(snap, show, max_edges, top_k, min_weight)
     labels = 40 if labels is None else labels
@@ -582,9 +704,12 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
                        f"b={f(n['b'])} dL/db={f(n['gb'])}")
                 small = ({"fontsize": "8", "height": "0.2", "margin": "0.04,0.02"}
                          if compact else {})
+                fill = "#fff5e0" if l < len(sizes) - 2 else "#e8f4e8"
+                if nxt is not None and nxt.node == name:          # the next event's neuron
+                    small = {**small, "penwidth": "3", "color": "#b8860b"}
+                    fill = HIGHLIGHT
                 sub.node(name, label, shape="box", style="rounded,filled",
-                         fillcolor="#fff5e0" if l < len(sizes) - 2 else "#e8f4e8",
-                         tooltip=tip, **small)
+                         fillcolor=fill, tooltip=tip, **small)
             if big:   # keep N0, N1, ... in order from top to bottom
                 for j in range(n_out - 1):
                     sub.edge(names.neuron(l, j), names.neuron(l, j + 1), style="invis")
@@ -625,8 +750,10 @@ def network_graph(source, step=None, sample=None, show="both", *, max_edges=200,
         label = f"loss ({snap['loss_name'] or '?'})\\n{f(snap['loss'])}"
         if snap["targets"] is not None and len(snap["targets"]) <= 4:
             label += "\\ny = " + ", ".join(f(v) for v in snap["targets"])
-        g.node("loss", label, shape="doubleoctagon", style="filled", fillcolor="#fde0dd",
-               tooltip="the loss of this step")
+        loss_next = {"fillcolor": HIGHLIGHT, "penwidth": "3"} \
+            if nxt is not None and nxt.node == "loss" else {"fillcolor": "#fde0dd"}
+        g.node("loss", label, shape="doubleoctagon", style="filled",
+               tooltip="the loss of this step", **loss_next)
         for j in range(sizes[-1]):
             name = names.neuron(len(sizes) - 2, j)
             n = snap["neurons"].get(name) or {}

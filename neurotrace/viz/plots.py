@@ -11,7 +11,8 @@ import numpy as np
 from ..trace_data import check_trace
 
 __all__ = ["save_figure", "loss_curve", "gradient_norms", "weight_trajectories",
-           "decision_boundary", "surface_comparison", "activations_plot", "loss_slice"]
+           "decision_boundary", "surface_comparison", "activations_plot", "loss_slice",
+           "contributions_plot", "compare_plot"]
 
 
 def _pyplot():
@@ -612,5 +613,100 @@ def loss_slice(network, X, Y, name, parameter, loss="mse", span=2.0, ax=None, n=
     ax.set_title(f"The loss as {key} moves (everything else fixed)")
     ax.grid(True, alpha=0.3)
     ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def contributions_plot(t, name, quantity, step=None, ax=None):
+    """Each sample's share of one gradient of a batch step, as bars, and their sum.
+
+    Parameters
+    ----------
+    t : Trace
+    name : str
+        The neuron, e.g. ``"L1.N0"``.
+    quantity : str
+        ``"w0"``, ``"w1"``, ... or ``"b"``.
+    step : int, optional
+        A recorded batch step (default: the first).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     _ = nt.fit(net, X, Y, loss="mse", batch_size=None, progress=False)
+    >>> fig = nt.viz.contributions_plot(t, "L1.N0", "w1")
+    """
+    step = t.steps[0] if step is None else step
+    shares = t.contributions(name, quantity, step=step)
+    fig, ax = _figure(ax, (6, 3.5))
+    colors = ["#2166ac" if v >= 0 else "#b2182b" for v in shares]
+    ax.bar(np.arange(len(shares)), shares, color=colors)
+    total = float(np.sum(shares))
+    ax.axhline(total, color="black", lw=1.2, ls="--", label=f"sum = gradient = {total:.4g}")
+    ax.axhline(0.0, color="gray", lw=0.6)
+    ax.set_xlabel("sample")
+    ax.set_ylabel(f"share of dL/d{quantity}")
+    ax.set_title(f"Per-sample shares of dL/d{quantity} of {name}, step {step}")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def compare_plot(comparison, ax=None):
+    """The largest difference of every quantity at every step of two compared runs.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        What ``nt.compare(run1, run2)`` returned.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> runs = []
+    >>> for lr in (0.5, 0.6):
+    ...     net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    ...     with nt.trace(net) as t:
+    ...         _ = nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=lr), batch_size=1,
+    ...                    shuffle=False, progress=False)
+    ...     runs.append(t)
+    >>> fig = nt.viz.compare_plot(nt.compare(*runs))
+    """
+    fig, ax = _figure(ax, (7, 4))
+    steps = np.asarray(comparison.steps)
+    drawn = 0
+    for q, values in comparison.table.items():
+        values = np.asarray(values, dtype=float)
+        if np.any(values > 0):
+            ax.plot(steps, np.where(values > 0, values, np.nan), marker="o", ms=3, lw=1.2,
+                    label=q)
+            drawn += 1
+    first = comparison.first
+    if first is not None:
+        ax.axvline(first.step, color="gray", ls=":", lw=1)
+        ax.set_title(f"First difference: step {first.step}, {first.phase} {first.node}, "
+                     f"{first.quantity}", fontsize=10)
+    else:
+        ax.set_title("The two runs agree on every value")
+    if drawn:
+        ax.set_yscale("log")
+        ax.legend(fontsize=8, ncol=2)
+    ax.set_xlabel("step")
+    ax.set_ylabel("largest |difference|")
+    ax.grid(True, alpha=0.3)
     fig.tight_layout()
     return fig

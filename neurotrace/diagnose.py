@@ -1,0 +1,234 @@
+"""Diagnose a traced run: dead ReLUs, saturated neurons, vanishing or exploding gradients, a stall.
+
+``nt.diagnose(t)`` reads the recorded numbers and returns findings, each with a
+``kind``, the ``nodes`` and ``steps`` it concerns, and a sentence a student
+understands. A healthy run gives none. ``fit(..., warn=True)`` (the default)
+warns with them at the end of training when a trace is active.
+
+The rules (thresholds are module constants):
+
+* ``dead_relu``  a ReLU neuron whose output is 0 for every sample in every
+  recorded step from some step to the last (at least a quarter of the steps):
+  no gradient reaches its weights, so it never comes back.
+* ``saturated``  a sigmoid or tanh neuron whose ``f'(z)`` is below
+  ``SATURATED`` times its largest possible value for every sample over the
+  last half of the steps: gradients through it are nearly 0.
+* ``vanishing`` / ``exploding``  the first layer's gradients are, at the
+  median step, smaller (larger) than the last layer's by a factor of
+  ``RATIO`` or more.
+* ``stalled``  the loss (per epoch, when the steps came from ``fit``) changed
+  by less than ``STALL`` (relative) over the second half of the run while it
+  is still more than half its first value.
+"""
+import numpy as np
+
+from . import activations
+from .training import NeurotraceWarning
+
+__all__ = ["diagnose", "Finding", "NeurotraceWarning"]
+
+SATURATED = 1e-4          # f'(z) below this fraction of its maximum: saturated
+RATIO = 1e4               # first layer vs last layer gradient size: vanishing / exploding
+STALL = 1e-4              # relative change of the loss over the second half: stalled
+KINDS = ("dead_relu", "saturated", "vanishing", "exploding", "stalled")
+_MAX_DERIVATIVE = {"sigmoid": 0.25, "tanh": 1.0}
+
+
+class Finding:
+    """One problem :func:`diagnose` found.
+
+    Parameters
+    ----------
+    kind : str
+        ``"dead_relu"``, ``"saturated"``, ``"vanishing"``, ``"exploding"`` or ``"stalled"``.
+    nodes : list of str
+        The neurons concerned (``[]`` for the loss).
+    steps : list of int
+        The steps it concerns.
+    message : str
+        A sentence a student understands.
+
+    Examples
+    --------
+    >>> f = Finding("stalled", [], [3, 4], "The loss stalled.")
+    >>> str(f)
+    'The loss stalled.'
+    """
+
+    def __init__(self, kind, nodes, steps, message):
+        self.kind, self.nodes, self.steps, self.message = kind, list(nodes), list(steps), message
+
+    def __str__(self):
+        return self.message
+
+    def __repr__(self):
+        return f"Finding({self.kind!r}, nodes={self.nodes}, steps {_span(self.steps)})"
+
+
+def _span(steps):
+    return f"{steps[0]}..{steps[-1]}" if len(steps) > 1 else f"{steps[0]}" if steps else "-"
+
+
+def diagnose(trace):
+    """Look for the usual ways training goes wrong in a trace.
+
+    Parameters
+    ----------
+    trace : Trace
+        Needs ``a`` and ``z`` (dead and saturated neurons), ``grad_weights``
+        (vanishing, exploding) and ``loss`` (stalled); what was not recorded
+        is not diagnosed.
+
+    Returns
+    -------
+    list of Finding
+        Empty for a healthy run.
+
+    Examples
+    --------
+    >>> import neurotrace as nt
+    >>> X, Y = nt.datasets.xor()
+    >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    >>> with nt.trace(net) as t:
+    ...     _ = nt.fit(net, X, Y, loss="mse", optimizer=nt.SGD(lr=100), epochs=30,
+    ...                batch_size=1, progress=False, warn=False)
+    >>> sorted({f.kind for f in nt.diagnose(t)})
+    ['saturated', 'stalled']
+    """
+    steps = trace.steps
+    if not steps:
+        return []
+    findings = []
+    findings += _dead_relus(trace, steps)
+    findings += _saturated(trace, steps)
+    findings += _gradient_sizes(trace, steps)
+    findings += _stalled(trace, steps)
+    return findings
+
+
+def _neurons(trace):
+    for l, layer in enumerate(trace.node_names()):
+        act = trace.activation_names[l]
+        for name in layer:
+            if name in trace[trace.steps[0]].forward:
+                yield l, act, name
+
+
+def _dead_relus(trace, steps):
+    need = max(min(5, len(steps)), len(steps) // 4)
+    out = []
+    for _, act, name in _neurons(trace):
+        if act != "relu" or "a" not in trace.quantities:
+            continue
+        since = None
+        for k in reversed(steps):
+            if np.any(np.asarray(trace[k].forward[name]["a"]) != 0):
+                break
+            since = k
+        if since is None:
+            continue
+        stretch = [k for k in steps if k >= since]
+        if len(stretch) >= need:
+            out.append(Finding("dead_relu", [name], stretch,
+                               f"{name} output 0 for every sample since step {since}: its ReLU "
+                               f"is dead (z <= 0 for every input), no gradient reaches its "
+                               f"weights, so it cannot come back. Try a smaller learning rate, "
+                               f"He initialization or leaky_relu."))
+    return out
+
+
+def _saturated(trace, steps):
+    if not {"z", "a"} <= set(trace.quantities):
+        return []
+    late = steps[len(steps) // 2:]
+    names, kinds = [], set()
+    for _, act, name in _neurons(trace):
+        if act not in _MAX_DERIVATIVE:
+            continue
+        fn = activations.get(act)
+        flat = True
+        for k in late:
+            f = trace[k].forward[name]
+            z, a = np.asarray(f["z"], float), np.asarray(f["a"], float)
+            if np.any(fn.derivative(z, a) >= SATURATED * _MAX_DERIVATIVE[act]):
+                flat = False
+                break
+        if flat:
+            names.append(name)
+            kinds.add(act)
+    if not names:
+        return []
+    which = " and ".join(sorted(kinds))
+    return [Finding("saturated", names, late,
+                    f"{', '.join(names)}: {which} saturated for every sample since step "
+                    f"{late[0]} (f'(z) below {SATURATED:g} of its largest value, |z| large): "
+                    f"gradients through {'it are' if len(names) == 1 else 'them are'} nearly 0, "
+                    f"so {'its' if len(names) == 1 else 'their'} weights barely change. Try a "
+                    f"smaller learning rate, smaller initial weights or scaled inputs.")]
+
+
+def _gradient_sizes(trace, steps):
+    if "grad_weights" not in trace.quantities or len(trace.sizes) < 3:
+        return []
+    layers = trace.node_names()
+    ratios = []
+    for k in steps:
+        s = trace[k]
+        try:
+            first = _rms([s.backward[n]["grad_weights"] for n in layers[0]])
+            last = _rms([s.backward[n]["grad_weights"] for n in layers[-1]])
+        except KeyError:
+            return []
+        if last > 0 and first > 0:
+            ratios.append(first / last)
+    if not ratios:
+        return []
+    ratio = float(np.median(ratios))
+    L = len(layers)
+    if ratio < 1 / RATIO:
+        return [Finding("vanishing", layers[0], steps,
+                        f"Vanishing gradients: the first layer's gradients (L1) are {1 / ratio:.3g} "
+                        f"times smaller than the last layer's (L{L}) at the median step, so L1 "
+                        f"barely learns. Each layer multiplies the error by f'(z)·w on its way "
+                        f"back (at most 0.25·w for sigmoid). Try relu, fewer layers or another "
+                        f"initialization.")]
+    if ratio > RATIO:
+        return [Finding("exploding", layers[0], steps,
+                        f"Exploding gradients: the first layer's gradients (L1) are {ratio:.3g} "
+                        f"times larger than the last layer's (L{L}) at the median step. Try "
+                        f"smaller initial weights, a smaller learning rate or gradient "
+                        f"clipping.")]
+    return []
+
+
+def _rms(arrays):
+    values = np.concatenate([np.ravel(a) for a in arrays])
+    return float(np.sqrt(np.mean(values * values)))
+
+
+def _stalled(trace, steps):
+    if "loss" not in trace.quantities:
+        return []
+    epochs = [trace[k].epoch for k in steps]
+    losses = np.array([trace[k].loss for k in steps], float)
+    if all(e is not None for e in epochs) and len(set(epochs)) >= 3:
+        keys = sorted(set(epochs))
+        curve = np.array([losses[[e == key for e in epochs]].mean() for key in keys])
+        label = "epoch"
+    elif len(steps) >= 3:
+        curve, keys, label = losses, steps, "step"
+    else:
+        return []
+    first, middle, last = curve[0], curve[len(curve) // 2], curve[-1]
+    if not np.isfinite(last) or middle == 0:
+        return []
+    change = abs(last - middle) / abs(middle)
+    if change < STALL and last > 0.5 * first:
+        since = steps[[e == keys[len(keys) // 2] for e in epochs].index(True)] \
+            if label == "epoch" else keys[len(keys) // 2]
+        return [Finding("stalled", [], [k for k in steps if k >= since],
+                        f"Training stalled: the loss per {label} stayed at {last:.6g} since "
+                        f"step {since} (relative change {change:.2g}) while still "
+                        f"{last / first:.0%} of where it started. Look for saturated or dead "
+                        f"neurons, or change the learning rate.")]
+    return []

@@ -1,0 +1,217 @@
+"""what_if, contributions, compare and diagnose: asking questions of a recorded run."""
+import warnings
+
+import numpy as np
+import pytest
+
+import neurotrace as nt
+
+
+def traced(net, X, Y, loss="sse", optimizer=None, **fit):
+    fit.setdefault("progress", False)
+    fit.setdefault("warn", False)
+    with nt.trace(net) as t:
+        nt.fit(net, X, Y, loss=loss, optimizer=optimizer or nt.SGD(lr=0.5), **fit)
+    return t
+
+
+# --- what if ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", [nt.NeuralNetwork, nt.VectorizedNetwork])
+@pytest.mark.parametrize("make_optimizer", [lambda: nt.SGD(lr=0.5, momentum=0.9),
+                                            lambda: nt.Adam(lr=0.05)])
+def test_what_if_replays_exactly_and_follows_the_first_order_prediction(backend, make_optimizer):
+    X, Y = nt.datasets.xor()
+    t = traced(backend([2, 3, 1], seed=1), X, Y, optimizer=make_optimizer(), epochs=4,
+               batch_size=2, shuffle=False)
+    same = t.what_if("L1.N1", "w0", by=0.0, step=2, steps=3)
+    assert same.changes == [] and same.loss_after == t[2].loss       # the replay is exact
+    assert np.array_equal(same.curves[0], same.curves[1])
+    for name, p in (("L1.N1", "w0"), ("L2.N0", "b"), ("L1.N2", "b")):
+        w = t.what_if(name, p, by=1e-4, step=2)
+        grad = t[2].backward[name]["grad_bias" if p == "b" else "grad_weights"]
+        assert w.predicted == pytest.approx(np.ravel(grad)[0 if p != "b" else 0] * 1e-4)
+        assert abs(w.change - w.predicted) <= 0.01 * abs(w.predicted), (name, p)
+        assert w.step.id == 2 and w.step.loss == w.loss_after
+        assert ("forward", name, "w" if p != "b" else "b") in [c[:3] for c in w.changes]
+    far = t.what_if("L2.N0", "w1", by=0.5, step=1, steps=4)
+    before, after = far.curves
+    assert len(before) == len(after) == 5 and before[0] == t[1].loss
+    assert np.array_equal(before[1:], [t[k].loss for k in range(2, 6)])
+    assert not np.array_equal(before, after)
+    assert "what if L2.N0.w1 had been +0.5 different at step 1" in str(far)
+    with pytest.raises(ValueError, match="continues on the recorded batches"):
+        t.what_if("L2.N0", "w1", by=0.5, step=2, steps=10)
+
+
+# --- per-sample shares ----------------------------------------------------------------------
+
+def test_contributions_add_up_to_the_gradient():
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(16, 4)), np.eye(3)[rng.integers(0, 3, 16)]
+    net = nt.NeuralNetwork([4, 8, 3], activation="relu", output_activation="softmax", seed=0)
+    t = traced(net, X, Y, loss="cross_entropy", batch_size=8, shuffle=False)
+    for k in t.steps:
+        for layer in t.node_names():
+            for name in layer:
+                b = t[k].backward[name]
+                n_in = len(b["grad_weights"])
+                for q in [f"w{i}" for i in range(n_in)] + ["b"]:
+                    shares = t.contributions(name, q, step=k)
+                    used = b["grad_bias"] if q == "b" else b["grad_weights"][int(q[1:])]
+                    assert shares.shape == (8,)
+                    assert abs(shares.sum() - used) <= 1e-15
+    fig = nt.viz.contributions_plot(t, "L1.N3", "w2", step=1)
+    assert "L1.N3" in fig.axes[0].get_title() and len(fig.axes[0].patches) == 8
+
+
+# --- compare: the hand-out's neuron against the correct one ----------------------------------
+
+class HandoutNeuron(nt.Neuron):
+    """The hand-out's neuron: it updates its weights, then sends its error back with them.
+
+    The update itself is left to the optimizer (the same lr), so the weights follow
+    the hand-out's; only the error sent back uses the weights after the update.
+    """
+
+    lr = 0.5
+
+    def backward(self, dL_da):
+        super().backward(dL_da)
+        updated = self.weights - self.lr * self.grad_weights    # w after this step's update
+        return np.multiply.outer(self.delta, updated)            # delta * w, too late
+
+
+def xor_net(neuron):
+    start = nt.NeuralNetwork([2, 2, 1], seed=3)
+    layers = [[neuron(W.shape[0], weights=W[:, j], bias=b[j]) for j in range(W.shape[1])]
+              for W, b in start.parameters()]
+    return nt.NeuralNetwork(layers)
+
+
+def stepped_run(net, epochs=2):
+    X, Y = nt.datasets.xor()
+    opt, steps = nt.SGD(lr=0.5), []
+    for _ in range(epochs):
+        for x, y in zip(X, Y):
+            steps.append(nt.step_through(net, x, y, loss="sse", optimizer=opt).run())
+    return steps
+
+
+def test_compare_finds_where_the_handout_neuron_first_goes_wrong():
+    correct, handout = stepped_run(xor_net(nt.Neuron)), stepped_run(xor_net(HandoutNeuron))
+    c = nt.compare(correct, handout)
+    first = c.first
+    # Forward and loss agree; the output neuron's delta and gradients agree; what it
+    # sends back is the first number computed with a changed weight.
+    assert (first.step, first.phase, first.node, first.quantity) == \
+        (0, "backward", "L2.N0", "sent:L1.N0")
+    assert first.index == 4
+    w_used = correct[0][2].values["w"][0]
+    delta = correct[0][4].values["delta"]
+    assert first.value1 == delta * w_used
+    assert first.value2 == delta * (w_used - 0.5 * correct[0][4].values["grad_weights"][0])
+    assert c.max_difference("sent") > 0 and c.table["z"][0] == 0 and c.table["z"][1] > 0
+    assert "first difference: step 0, event 4 (backward L2.N0), sent:L1.N0" in str(c)
+    fig = nt.viz.compare_plot(c)
+    assert "backward L2.N0" in fig.axes[0].get_title()
+    # A trace and stepped events of the same run agree on every value.
+    X, Y = nt.datasets.xor()
+    t = traced(xor_net(nt.Neuron), X, Y, epochs=2, batch_size=1, shuffle=False)
+    same = nt.compare(t, correct)
+    assert same.first is None and same.steps == list(range(8))
+    assert all(np.all(v == 0) for v in same.table.values())
+
+
+# --- diagnose --------------------------------------------------------------------------------
+
+def kinds(t):
+    return sorted({f.kind for f in nt.diagnose(t)})
+
+
+def test_diagnose_finds_a_dead_relu():
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 3, 1], activation="relu", output_activation="sigmoid", seed=0)
+    net.parameters()[0][1][1] = -50.0                        # L1.N1: z < 0 for every input
+    findings = nt.diagnose(traced(net, X, Y, epochs=10, batch_size=1))
+    assert [f.kind for f in findings] == ["dead_relu"]
+    assert findings[0].nodes == ["L1.N1"] and findings[0].steps[0] == 0
+    assert str(findings[0]).startswith("L1.N1 output 0 for every sample since step 0: its ReLU "
+                                       "is dead")
+
+
+def test_diagnose_finds_saturated_sigmoids():
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 3, 1], seed=0)
+    W, b = net.parameters()[0]
+    W *= 40
+    b[:] = 60.0                                              # z >= 20 for every input
+    findings = {f.kind: f for f in nt.diagnose(traced(net, X, Y, epochs=5, batch_size=1))}
+    assert "saturated" in findings
+    assert findings["saturated"].nodes == ["L1.N0", "L1.N1", "L1.N2"]
+    assert "sigmoid saturated for every sample" in str(findings["saturated"])
+
+
+def test_diagnose_finds_vanishing_gradients_in_a_deep_sigmoid_network():
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2] + [6] * 10 + [1], activation="sigmoid", seed=0)
+    findings = {f.kind: f for f in nt.diagnose(traced(net, X, Y, epochs=3, batch_size=None))}
+    assert "vanishing" in findings and "saturated" not in findings
+    assert findings["vanishing"].nodes == [f"L1.N{j}" for j in range(6)]
+    assert "first layer's gradients (L1) are" in str(findings["vanishing"])
+
+
+def test_diagnose_finds_exploding_gradients():
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 6, 6, 6, 1], activation="identity", seed=0)
+    params = net.parameters()
+    params[0][0][...] *= 1e-4                                  # tiny activations forward ...
+    for W, _ in params[1:]:
+        W *= 20                                              # ... and a large error backward
+    t = traced(net, X, Y, optimizer=nt.SGD(lr=1e-9), epochs=2, batch_size=None)
+    assert "exploding" in kinds(t)
+
+
+def test_lr_100_xor_is_saturated_and_stalled_and_fit_warns_even_without_a_trace():
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with nt.trace(net) as t:
+            nt.fit(net, X, Y, loss="mse", optimizer=nt.SGD(lr=100), epochs=30, batch_size=1,
+                   progress=False)
+    assert kinds(t) == ["saturated", "stalled"]
+    ours = [w for w in caught if issubclass(w.category, nt.NeurotraceWarning)]
+    assert len(ours) == 1 and "stalled" in str(ours[0].message) and "saturated" in \
+        str(ours[0].message)
+    untraced = nt.NeuralNetwork([2, 2, 1], seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        nt.fit(untraced, X, Y, loss="mse", optimizer=nt.SGD(lr=100), epochs=30, batch_size=1,
+               progress=False)
+    ours = [w for w in caught if issubclass(w.category, nt.NeurotraceWarning)]
+    assert len(ours) == 1
+    assert "Training stalled" in str(ours[0].message) and "lr=100" in str(ours[0].message)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        nt.fit(nt.NeuralNetwork([2, 2, 1], seed=0), X, Y, loss="mse",
+               optimizer=nt.SGD(lr=100), epochs=30, batch_size=1, progress=False, warn=False)
+    assert not [w for w in caught if issubclass(w.category, nt.NeurotraceWarning)]
+
+
+def test_healthy_runs_have_no_findings_and_no_warning():
+    X, Y = nt.datasets.xor()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        net = nt.NeuralNetwork([2, 4, 1], seed=0)
+        with nt.trace(net, every=10) as t:
+            nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=2.0), epochs=600, batch_size=None,
+                   progress=False)
+        assert t[-1].loss < 0.01 and nt.diagnose(t) == []
+        Xd, Yd = nt.datasets.digits()
+        net = nt.NeuralNetwork([64, 32, 10], output_activation="softmax", seed=0)
+        with nt.trace(net, every=5) as t:
+            nt.fit(net, Xd, Yd, loss="cross_entropy", optimizer=nt.SGD(lr=0.5), epochs=3,
+                   seed=0, progress=False)
+        assert t[-1].loss < 0.5 * t[0].loss and nt.diagnose(t) == []
+    assert not [w for w in caught if issubclass(w.category, nt.NeurotraceWarning)]
