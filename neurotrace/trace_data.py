@@ -551,7 +551,7 @@ class Trace:
         t = cls(sizes, activation_names, {l: None for l in range(len(sizes) - 1)},
                 sorted(QUANTITIES), backend, {"from_events": True})
         for events in steps:
-            t._add(_step_from_events(events, sizes))
+            t.add_step(_step_from_events(events, sizes))
         return t
 
     # --- save and load (npz + JSON, no pickle) ----------------------------------------

@@ -322,7 +322,7 @@ class Recorder:
                         # Before the update (zeros on the optimizer's first step).
                         old = self.state_before.get(name)
                         old = np.zeros_like(flat) if old is None else old
-                        block = old[_block_slice(network, l)].reshape(network._blocks[l].shape)
+                        block = old[_block_slice(network, l)].reshape(network.parameter_blocks[l].shape)
                         self._keep(store, "state_before:" + name, _take(block, self.recorded_rows[l]))
         if info["phase"] == "after":
             self.current["optimizer"] = optimizer_info(optimizer)
