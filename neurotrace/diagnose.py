@@ -8,7 +8,8 @@ warns with them at the end of training when a trace is active.
 The rules (thresholds are module constants):
 
 * ``dead_relu``  a ReLU neuron whose output is 0 for every sample in every
-  recorded step from some step to the last (at least a quarter of the steps):
+  recorded step from some step to the last (at least a quarter of the steps, and
+  at least ``MIN_STEPS``):
   no gradient reaches its weights, so it never comes back.
 * ``saturated``  a sigmoid or tanh neuron whose ``f'(z)`` is below
   ``SATURATED`` times its largest possible value for every sample over the
@@ -30,6 +31,7 @@ __all__ = ["diagnose", "Finding", "NeurotraceWarning"]
 SATURATED = 1e-4          # f'(z) below this fraction of its maximum: saturated
 RATIO = 1e4               # first layer vs last layer gradient size: vanishing / exploding
 STALL = 1e-4              # relative change of the loss over the second half: stalled
+MIN_STEPS = 5             # dead and saturated neurons are judged over at least this many steps
 KINDS = ("dead_relu", "saturated", "vanishing", "exploding", "stalled")
 _MAX_DERIVATIVE = {"sigmoid": 0.25, "tanh": 1.0}
 
@@ -115,7 +117,7 @@ def _neurons(trace):
 
 
 def _dead_relus(trace, steps):
-    need = max(min(5, len(steps)), len(steps) // 4)
+    need = max(MIN_STEPS, len(steps) // 4)
     out = []
     for _, act, name in _neurons(trace):
         if act != "relu" or "a" not in trace.quantities:
@@ -141,6 +143,8 @@ def _saturated(trace, steps):
     if not {"z", "a"} <= set(trace.quantities):
         return []
     late = steps[len(steps) // 2:]
+    if len(steps) < MIN_STEPS:
+        return []
     names, kinds = [], set()
     for _, act, name in _neurons(trace):
         if act not in _MAX_DERIVATIVE:

@@ -565,10 +565,10 @@ def _explain_gradient(f, W, i):
         lines.append(f"{W.text(f.where(k))}= " + W.dot.join(W.factor(v) for v in factors)
                      + f" = {W.num(value)}")
     if len(terms) > MAX_SAMPLES:
-        lines.append(f"… ({len(terms) - MAX_SAMPLES} more samples)")
+        lines.append(f"... ({len(terms) - MAX_SAMPLES} more samples)")
     if f.batch and f.sample is None:
         over = (rf"\sum_{{s=1}}^{{{len(terms)}}}" if W.latex else
-                f"{W.sum('s')} over the {len(terms)} samples")
+                f"Σ over the {len(terms)} samples")
         lines.append(f"{W.d('L', var)} = {over} = {W.num(used)}")
     elif f.batch:
         lines.append(W.text(f"(sample {f.sample}'s share; the gradient used, summed over the "
@@ -576,7 +576,9 @@ def _explain_gradient(f, W, i):
     # Where dL/da (or dL/dz) came from, for one sample.
     k0 = None if not f.batch else (f.sample if f.sample is not None else 0)
     origin = _Facts(f.trace, f.name, f.step, k0)
-    if given:
+    if W.format == "text":
+        lines += _text_origin(f, k0, W.digits)
+    elif given:
         lines += _given_delta_lines(origin, W)[:2]
     elif f.output:
         lines += _loss_gradient_lines(origin, W)[:2]
@@ -585,6 +587,48 @@ def _explain_gradient(f, W, i):
     value = used if f.sample is None else terms[0][2]
     return Explanation(W.join(lines), value, W.format,
                        lambda: _fd_check(f, "param", i, value))
+
+
+def _text_origin(f, k, digits):
+    """Where dL/da (or dL/dz) came from, in plain text, for sample ``k`` (None: one sample)."""
+    s, trace, name = f.s, f.trace, f.name
+    pick = (lambda v: v) if k is None else (lambda v: v[k])
+    which = "" if k is None else f" (sample {k})"
+    j = f.j
+    delta = pick(s.backward[name]["delta"])
+    if f.output:
+        a = pick(s.forward[name]["a"])
+        y = None if s.targets is None else pick(s.targets)[..., j]
+        if s.fused:
+            kind = "softmax + cross-entropy" if f.softmax else "sigmoid + bce"
+            n = s.n_samples or 1
+            n = n if f.softmax else n * trace.sizes[-1]
+            numbers = "" if y is None else f" = ({a:.{digits}g} - {y:.{digits}g}) / {n}"
+            return [f"dL/dz{which} = (a - y) / {n}{numbers} = {format_number(delta, digits)}"
+                    f"   [fused {kind} gradient]"]
+        dL_da = pick(s.backward[name]["dL_da"])
+        target = "" if y is None else f", y = {y:.{digits}g}"
+        lines = [f"dL/da{which} = gradient of the {s.loss_name} loss at a = {a:.{digits}g}"
+                 f"{target}: {format_number(dL_da, digits)}"]
+        if f.softmax:
+            coupled = dL_da - delta / a
+            lines.append(f"dL/dz{which} = a · (dL/da - Σ_k a_k dL/da_k) = ({a:.{digits}g}) · "
+                         f"(({dL_da:.{digits}g}) - ({coupled:.{digits}g})) = "
+                         f"{format_number(delta, digits)}   [softmax's Jacobian: the layer's "
+                         f"outputs are coupled]")
+        return lines
+    parts, values = [], []
+    for successor in trace.node_names()[f.l + 1]:
+        b, u = s.backward[successor], s.update[successor]
+        d_k = pick(b["delta"])
+        w = u["weights_before"][j] if "weights_before" in u else None
+        sent = pick(b["to_predecessors"][name]) if "to_predecessors" in b else None
+        parts.append(f"δ{successor} · w{j}[{successor}]" if w is not None else successor)
+        values.append(f"({d_k:.{digits}g}) · ({w:.{digits}g})" if w is not None
+                      else f"({sent:.{digits}g})")
+    dL_da = pick(s.backward[name]["dL_da"])
+    return [f"dL/da{which} = Σ over successors = " + " + ".join(parts) + " = "
+            + " + ".join(values) + f" = {format_number(dL_da, digits)}"]
 
 
 def _explain_update(f, W, i):

@@ -395,8 +395,7 @@ class Trace:
         >>> print(t.explain("L2.N0", "w1", step=0))
         dL/dw1 = dL/da · da/dz · dz/dw1
         = (0.7363) · (0.1942) · (0.5) = 0.07148
-        dL/da = a - y   (the sse loss)
-        = (0.7363) - (0) = 0.7363
+        dL/da = gradient of the sse loss at a = 0.7363, y = 0: 0.7363
         """
         if step is None and len(self) == 0:
             raise ValueError("explain: the trace recorded no steps, so there is nothing to "

@@ -143,3 +143,17 @@ def test_front_page_screenshot(browser_page):
     shot = HTML.parent / "front_page.png"
     page.screenshot(path=str(shot))
     assert shot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_every_python_block_of_the_pages_runs_alone(tmp_path):
+    """The docs' own examples (outside the notebooks, which test_tutorials runs) work."""
+    pages = [DOCS / name for name in ("index.md", "ecosystem.md", "viewer.md")]
+    codes = [code for page in pages if page.exists()
+             for code in re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"),
+                                    flags=re.S)]
+    assert len(codes) >= 2
+    runs = [subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for code in codes]
+    for code, run in zip(codes, runs):
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, f"this docs example failed:\n{code}\n{err}"
