@@ -324,7 +324,7 @@ class Stepper:
         yield loss_event(k, len(self.events), self.loss.name, _formula(self.loss), value, Z, A,
                          self.y, dL_dA, delta_out, self.softmax, fused,
                          self._output_names(), digits)
-        dW_db = net.parameter_gradients()
+        grad_blocks = net.gradient_blocks     # live views: row j of block l is [dL/dw, dL/db]
         received = None                  # what each neuron of layer l got from layer l + 1
         for l in range(L - 1, -1, -1):
             layer, sent = net.layers[l], []
@@ -335,7 +335,7 @@ class Stepper:
                     # The loss node gave delta = dL/dz (softmax, or a fused loss): no f'(z).
                     delta = delta_out[..., j]
                     grad_w, grad_b = _gradients_from_delta(delta, x)
-                    dW_db[l][0][:, j], dW_db[l][1][j] = grad_w, grad_b
+                    grad_blocks[l][j, :-1], grad_blocks[l][j, -1] = grad_w, grad_b
                     to_predecessors = np.multiply.outer(delta, w) if self.batch else w * delta
                     dL_da = None if dL_dA is None else _value(dL_dA[..., j])   # softmax: dL/dp
                     da_dz = None
