@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from . import losses
 from ._checks import as_float_array, check_finite, check_targets
-from .optimizers import SGD
+from .optimizers import SGD, Optimizer
 
 __all__ = ["fit", "History", "NeurotraceWarning", "TrainingDiverged", "accuracy"]
 
@@ -212,6 +212,28 @@ def _check_data(network, X, Y, what):
     return X, np.array(Y, copy=True)
 
 
+def _check_arguments(network, optimizer, validation_data):
+    """Refuse a wrong kind of network, optimizer or validation data, saying what fit expects."""
+    if not (hasattr(network, "flat_parameters") and hasattr(network, "layers")):
+        hint = (" A Layer trains inside a network: nt.VectorizedNetwork.from_layers([layer])."
+                if hasattr(network, "n_neurons") else "")
+        raise TypeError(f"fit trains a NeuralNetwork or a VectorizedNetwork; got "
+                        f"{type(network).__name__}.{hint}")
+    if optimizer is not None and not isinstance(optimizer, Optimizer):
+        if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+            hint = f" Make one first: optimizer=nt.{optimizer.__name__}(lr=0.1)."
+        else:
+            hint = " For example optimizer=nt.SGD(lr=0.1) or optimizer=nt.Adam(lr=0.01)."
+        raise TypeError(f"The 'optimizer' parameter of fit must be an optimizer object (SGD, "
+                        f"Adam, ...); got {optimizer!r} ({type(optimizer).__name__}).{hint}")
+    if validation_data is not None and not (isinstance(validation_data, (tuple, list))
+                                            and len(validation_data) == 2):
+        length = (f" of length {len(validation_data)}" if hasattr(validation_data, "__len__")
+                  else "")
+        raise TypeError(f"The 'validation_data' parameter of fit must be a pair (X_val, Y_val); "
+                        f"got {type(validation_data).__name__}{length}.")
+
+
 def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuffle=True,
         seed=None, validation_data=None, metrics=None, progress=True, epoch_loss="end",
         warn=True):
@@ -281,6 +303,7 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
     if epoch_loss not in ("end", "steps"):
         raise ValueError(f"The 'epoch_loss' parameter of fit must be 'end' or 'steps'. "
                          f"Got {epoch_loss!r} instead.")
+    _check_arguments(network, optimizer, validation_data)
     X, Y = _check_data(network, X, Y, "training")
     if validation_data is not None:
         Xv, Yv = _check_data(network, *validation_data, "validation")

@@ -333,3 +333,25 @@ def test_gradcheck_still_catches_a_wrong_derivative():
                           "f(z) = tanh(z)", "f'(z) = 1 - f(z)  (wrong)", "", "")
     net = nt.NeuralNetwork([2, 3, 1], [wrong, "identity"], seed=0)
     assert nt.gradcheck(net, [[0.5, -1.0]], [[0.2]]) > 1e-3
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"optimizer": "sgd"}, TypeError, r"'optimizer' parameter of fit must be an optimizer object"
+                                      r".*optimizer=nt\.SGD\(lr=0\.1\)"),
+    ({"optimizer": nt.SGD}, TypeError, r"Make one first: optimizer=nt\.SGD\(lr=0\.1\)"),
+    ({"validation_data": np.zeros((4, 2))}, TypeError,
+     r"'validation_data' parameter of fit must be a pair \(X_val, Y_val\); got ndarray of "
+     r"length 4"),
+])
+def test_fit_names_a_wrong_optimizer_or_validation_data(kwargs, error, words):
+    X, Y = nt.datasets.xor()
+    with pytest.raises(error, match=words):
+        nt.fit(nt.NeuralNetwork([2, 2, 1], seed=0), X, Y, epochs=1, progress=False, **kwargs)
+
+
+def test_fit_on_a_layer_says_to_put_it_in_a_network():
+    X, Y = nt.datasets.xor()
+    with pytest.raises(TypeError, match=r"fit trains a NeuralNetwork or a VectorizedNetwork; got "
+                                        r"Layer\. A Layer trains inside a network: "
+                                        r"nt\.VectorizedNetwork\.from_layers"):
+        nt.fit(nt.Layer(2, 1), X, Y, epochs=1, progress=False)
