@@ -60,7 +60,8 @@ fig.tight_layout()
 #
 # To reproduce the printout we make the same mistake on purpose: after neurotrace's
 # backward pass we divide the bias gradients by $n$ before the optimizer's step
-# (`parameter_gradients()` gives the live gradient arrays). Its printed loss has $10^{-9}$
+# (`gradient_blocks` are the live gradient arrays; the last column of each block holds
+# the layer's bias gradients). Its printed loss has $10^{-9}$
 # inside the logarithm, a loss of its own that we define.
 
 # %%
@@ -89,8 +90,8 @@ def full_batch(network, bias_bug, epochs=500):
     for epoch in range(epochs):
         network.backprop(X, Y, loss="cross_entropy")
         if bias_bug:
-            for dW, db in network.parameter_gradients():
-                db /= len(X)                         # the material's np.mean over an already-/n dC_dz
+            for grad in network.gradient_blocks:
+                grad[:, -1] /= len(X)                # the material's np.mean over an already-/n dC_dz
         opt.step(network)
         if epoch % 100 == 0 or epoch == epochs - 1:
             lines[epoch] = report(network)
@@ -176,8 +177,8 @@ def momentum_run(start, bias_bug, epochs):
             batch = order[start_row:start_row + 8]
             network.backprop(X[batch], Y[batch], loss="cross_entropy")
             if bias_bug:
-                for dW, db in network.parameter_gradients():
-                    db /= len(batch)
+                for grad in network.gradient_blocks:
+                    grad[:, -1] /= len(batch)
             opt.step(network)
         if epoch % 100 == 0 or epoch == 999:
             lines[epoch] = report(network)
