@@ -305,6 +305,11 @@ class NetworkBase:
         """``[(dW_1, db_1), ...]`` from the last backward pass, shaped like :meth:`parameters`.
 
         Copies, yours to keep: the next backward pass does not change them.
+
+        Returns
+        -------
+        gradients : list of (ndarray of shape (n_inputs, n_neurons), ndarray of shape (n_neurons,))
+            One pair per layer, dL/dW and dL/db.
         """
         return [(g[:, :-1].T.copy(), g[:, -1].copy()) for g in self._grad_blocks]
 
@@ -314,6 +319,15 @@ class NetworkBase:
 
         Remembers what backward needs (a copy of ``X``: changing ``X`` afterwards
         changes nothing here).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_inputs,) or (n_samples, n_inputs)
+            One sample, or a batch with one sample per row.
+
+        Returns
+        -------
+        outputs : ndarray of shape (n_outputs,) or (n_samples, n_outputs)
         """
         check_parameters(self)          # NaN written into the live weights: say so, here
         return self._forward(self.check_inputs(X, copy=True))
@@ -399,7 +413,21 @@ class NetworkBase:
         return self._backward(dL_da, delta)
 
     def loss(self, X, Y, loss="mse"):
-        """The loss of the current parameters on ``(X, Y)``; a forward pass no trace records."""
+        """The loss of the current parameters on ``(X, Y)``; a forward pass no trace records.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_inputs,) or (n_samples, n_inputs)
+            The inputs.
+        Y : array-like shaped like the outputs
+            The targets.
+        loss : str or Loss, default="mse"
+            ``"mse"``, ``"sse"``, ``"bce"``, ``"cross_entropy"`` or a loss of your own.
+
+        Returns
+        -------
+        loss : float
+        """
         X = self.check_inputs(X)
         recorder, self.recorder = self.recorder, None
         try:
@@ -455,6 +483,11 @@ class NetworkBase:
             Check ``X`` and ``Y`` (copies are kept). :func:`~neurotrace.fit` checks the
             whole data set once (:meth:`check_inputs`, :meth:`check_targets`), then
             passes ``False`` for each of its batches.
+
+        Returns
+        -------
+        loss : float
+            The loss value at ``(X, Y)`` before any update.
         """
         if check:
             X = self.check_inputs(X, copy=True)

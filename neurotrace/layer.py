@@ -156,7 +156,17 @@ class Layer:
     def forward(self, X, *, check=True):
         """``A = f(X @ weights + bias)``: ``(n_neurons,)`` or ``(n_samples, n_neurons)``.
 
-        ``check=False``: ``X`` is not checked (a network checks its inputs once).
+        Parameters
+        ----------
+        X : ndarray of shape (n_inputs,) or (n_samples, n_inputs)
+            One sample or a batch.
+        check : bool, default=True
+            ``False``: ``X`` is not checked (a network checks its inputs once).
+
+        Returns
+        -------
+        A : ndarray of shape (n_neurons,) or (n_samples, n_neurons)
+            The layer's activations (softmax across the layer for a softmax layer).
         """
         if check:
             X = check_inputs(X, self.n_inputs, f"Layer {self.name}", self.dtype, copy=True)
@@ -173,8 +183,22 @@ class Layer:
     def backward(self, dL_da=None, *, delta=None, send=True, check=True):
         """Store the gradients; return dL/dX for the layer before (None if not ``send``).
 
-        ``delta``: dL/dZ itself, when known (the fused output gradients); ``check=False``:
-        ``dL_da`` is not checked (a network made it).
+        Parameters
+        ----------
+        dL_da : ndarray shaped like ``A``, optional
+            The gradient of the loss with respect to the layer's outputs.
+        delta : ndarray shaped like ``A``, optional
+            dL/dZ itself, when known (the fused output gradients); then ``dL_da`` is
+            not used.
+        send : bool, default=True
+            ``False``: compute no dL/dX (the first layer in training).
+        check : bool, default=True
+            ``False``: ``dL_da`` is not checked (a network made it).
+
+        Returns
+        -------
+        dL_dX : ndarray of shape (n_inputs,) or (n_samples, n_inputs), or None
+            ``delta @ weights.T``, what the layer before receives (None when not ``send``).
         """
         if check:
             if self.A is None:

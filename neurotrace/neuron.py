@@ -143,6 +143,12 @@ class Neuron:
 
     @property
     def bias(self):
+        """The bias ``b``, a float (setting it changes the neuron's parameters).
+
+        Returns
+        -------
+        bias : float
+        """
         return float(self.parameters[-1])
 
     @bias.setter
@@ -174,6 +180,11 @@ class Neuron:
             Check ``x`` (shape, numbers, finite). A network passes ``False``: it has
             checked its inputs once, and every layer's input is the layer before's
             output; it then gives one sample as ``[x, 1]`` (see :attr:`x1`).
+
+        Returns
+        -------
+        a : float or ndarray of shape (n_samples,)
+            The activation: a float for one sample, one value per sample for a batch.
         """
         if check:
             x = check_inputs(x, self.n_inputs, self.name, copy=True)
@@ -228,6 +239,11 @@ class Neuron:
             training, whose inputs are data); returns None.
         check : bool, default=True
             Check ``dL_da`` (a network passes ``False``: it made it).
+
+        Returns
+        -------
+        sent : ndarray of shape (n_inputs,) or (n_samples, n_inputs), or None
+            ``delta * weights``, the error sent to each predecessor (None when not ``send``).
         """
         if check:
             dL_da, delta = self.check_backward(dL_da, delta)

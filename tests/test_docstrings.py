@@ -30,21 +30,7 @@ import textwrap
 import neurotrace
 
 #: ``"module.qualname: problem"`` entries not fixed yet. Only remove entries from this set.
-KNOWN_OFFENDERS = {
-    "neurotrace._base.NetworkBase.backprop: no Returns section",
-    "neurotrace._base.NetworkBase.forward: no Parameters section",
-    "neurotrace._base.NetworkBase.forward: no Returns section",
-    "neurotrace._base.NetworkBase.loss: no Parameters section",
-    "neurotrace._base.NetworkBase.loss: no Returns section",
-    "neurotrace._base.NetworkBase.parameter_gradients: no Returns section",
-    "neurotrace.layer.Layer.backward: no Parameters section",
-    "neurotrace.layer.Layer.backward: no Returns section",
-    "neurotrace.layer.Layer.forward: no Parameters section",
-    "neurotrace.layer.Layer.forward: no Returns section",
-    "neurotrace.neuron.Neuron.backward: no Returns section",
-    "neurotrace.neuron.Neuron.bias: no docstring",
-    "neurotrace.neuron.Neuron.forward: no Returns section",
-}
+KNOWN_OFFENDERS = set()
 
 SECTION = re.compile(r"^(?P<name>[A-Z][A-Za-z ]+)\n-{3,}$", re.MULTILINE)
 ENTRY = re.compile(r"^(?P<names>\*{0,2}\w+(?:\s*,\s*\*{0,2}\w+)*)\s*(?::.*)?$")
