@@ -34,3 +34,16 @@ assert [hw.backward[f"L1.N{i}"]["grad_weights"][0] for i in range(4)] == [0.0, 2
 assert [hw.backward[f"L1.N{i}"]["grad_bias"] for i in range(4)] == [0.0, 14.0, 14.0, 0.0]
 assert student_output_w == 56.0 and student_hidden_w == -56.0
 assert max(errors.values()) < 1e-7
+
+# %% stepping: the fork's four shares are what L1.N0 received; stepper and trace agree
+assert list(shares) == ["L2.N0", "L2.N1", "L2.N2", "L2.N3"]
+np.testing.assert_allclose(list(shares.values()), deltas2 * W2[:, 0], rtol=1e-15)
+assert received.value == step.backward["L1.N0"]["dL_da"]
+assert received.check().rel_error < 1e-6                # finite differences of the loss
+assert stepper.finished and nt.compare([stepper], t).first is None
+assert half_done.index == 11 and rest[0].key == ("backward", "L1.N1")
+
+# %% what_if: the loss change follows the gradient's prediction
+assert nudge.predicted == dW1[0, 0] * 0.01
+assert abs(nudge.change - nudge.predicted) < 0.01 * abs(nudge.predicted)
+assert page.name == "neurotrace_week42_step.html" and page.stat().st_size < 200_000

@@ -10,8 +10,12 @@
 # al., 2025), of the hands-on *Coding a full neural network from scratch using Python*
 # (Universidad Politécnica de Madrid) and of a student's homework:
 #
-# 1. two sigmoid layers, backwards neuron by neuron, against the week-42 printed gradients;
-# 2. a fork: a hidden neuron that feeds four neurons receives four errors and adds them;
+# 1. two sigmoid layers, backwards, against the week-42 printed gradients; `what_if`
+#    confirms what a gradient predicts;
+# 2. the same step walked event by event with `nt.step_through`, backwards neuron by
+#    neuron: at a fork a hidden neuron that feeds four neurons receives four errors and
+#    adds them (the events, `explain` and a picture of the half-done step show it); the
+#    same step in the interactive viewer;
 # 3. three patterns worth knowing by heart (add distributes, multiply swaps, max routes),
 #    on a sigmoid-then-ReLU network whose printed gradients contain a telling 0;
 # 4. the homework's unfinished problem, finished.
@@ -83,7 +87,64 @@ print("       ours  ", np.round(db2, 8))
 print(t.explain("L1.N0", "w0", step=0))
 
 # %% [markdown]
-# ## 2. A fork: the errors add up
+# A gradient is a prediction: raise $w_0$ of `L1.N0` by a small amount and the loss
+# should rise by about $\partial C/\partial w_0$ times that amount. `t.what_if` checks
+# it: it re-runs the recorded step with the weight changed and reports the loss it gets,
+# the first-order prediction, and every value that changed along the way.
+
+# %%
+nudge = t.what_if("L1.N0", "w0", by=0.01, step=0)
+print(f"dC/dw0 = {dW1[0, 0]:.8f}, so the prediction is dC/dw0 * 0.01 = {nudge.predicted:.6e}")
+print(f"the loss re-computed with w0 + 0.01 changes by      {nudge.change:.6e}")
+print(nudge.table(limit=6))
+
+# %% [markdown]
+# The two agree to about three digits (the rest is the curvature of the loss, which a
+# first-order prediction leaves out). The table shows the change spreading forward:
+# `L1.N0`'s $z$ and $a$, then every output neuron that reads $a$.
+
+# %% [markdown]
+# ## 2. Stepping backward, and a fork where the errors add up
+#
+# `nt.step_through` runs the same training step on a fresh copy of the network, one
+# **event** per `next()`: one neuron doing one thing (forward, the loss, backward,
+# update). Each event prints its equations with the numbers filled in, and nothing is
+# computed before its event. Printing the stepper shows the plan of the step:
+
+# %%
+stepper = nt.step_through(nt.NeuralNetwork.from_weights([W1.T, W2.T], [b1, b2], activation="sigmoid"),
+                          x, target, loss="mse", optimizer=nt.SGD(lr=0.1))
+print(stepper)
+
+# %% [markdown]
+# Run the forward pass and the loss in one go (`run_to`), and look at the loss event: the
+# mse over the 4 outputs, and the gradient it hands to each output neuron,
+# $\partial C/\partial a_k = 2(a_k - y_k)/4$.
+
+# %%
+print(stepper.run_to("loss"))
+
+# %% [markdown]
+# The backward pass starts at the output layer. The first output neuron, `L2.N0`,
+# multiplies what it received by $\sigma'(z) = a(1 - a)$, has its $\delta$ and its
+# gradients, and sends $\delta \cdot w$ back to each of the three hidden neurons:
+
+# %%
+print(next(stepper))
+
+# %% [markdown]
+# Has `L1.N0` got its $\partial C/\partial a$ now? Not yet: three more neurons feed on
+# its output, and their shares have not been sent. The stepper says so rather than
+# showing a 0 or a partial sum:
+
+# %%
+try:
+    stepper.state("L1.N0")["dL_da"]
+except nt.NotYetComputed as message:
+    print(message)
+
+# %% [markdown]
+# ### A fork
 #
 # `L1.N0` feeds all four output neurons, so a change of its output $a$ changes the loss
 # along four paths. The chain rule adds the four: what `L1.N0` receives is
@@ -92,26 +153,89 @@ print(t.explain("L1.N0", "w0", step=0))
 #
 # the week-42 exercise 4 b) in one neuron's words ($dC/da_1 = W_2^\top \, dC/dz_2$ in the
 # course's matrix form), and the hands-on's `NeuralNetwork.backpropagate`, which sums the
-# errors coming from the next layer. Each output neuron sends $\delta_k w_{k0}$; here are
-# the four shares and their sum:
+# errors coming from the next layer. Step the other three output neurons and collect what
+# each sends to `L1.N0` (the event's value `sent:L1.N0`):
 
 # %%
-shares = {k: step.backward[k]["delta"] * step.update[k]["weights_before"][0]
-          for k in ["L2.N0", "L2.N1", "L2.N2", "L2.N3"]}
+for _ in range(3):
+    next(stepper)
+shares = {e.node: e.values["sent:L1.N0"] for e in stepper.events
+          if e.phase == "backward" and e.node.startswith("L2.")}
 for k, share in shares.items():
-    print(f"{k} sends delta * w = {step.backward[k]['delta']:.8f} * "
-          f"{step.update[k]['weights_before'][0]:.8f} = {share:.8f}")
-print(f"sum of the four shares        = {sum(shares.values()):.8f}")
-print(f"what L1.N0 received (dC/da)   = {step.backward['L1.N0']['dL_da']:.8f}")
+    print(f"{k} sends delta * w = {share:.8f}")
+print(f"sum of the four shares       = {sum(shares.values()):.8f}")
+print(stepper)
+
+# %% [markdown]
+# The picture of the step at this moment: `nt.viz.network_graph(..., event=...)` draws a
+# recorded step only up to one event. Here the four output neurons have their $\delta$
+# and their weights their gradients, the hidden neurons' $\delta$ are still empty, and
+# `L1.N0`, whose event comes next, is highlighted. (The picture is drawn from the trace
+# `t` of the same step; `t.events(0)` are its events, the same as the stepper's.)
+
+# %%
+half_done = [e for e in t.events(0) if e.key == ("backward", "L2.N3")][0]
+nt.viz.network_graph(t, step=0, show="gradients", event=half_done)
+
+# %% [markdown]
+# Now `L1.N0`'s own event. Its first line is the sum: four products, one per successor.
+
+# %%
+print(next(stepper))
+
+# %% [markdown]
+# `t.explain` writes any recorded number as the equation that made it, here what
+# `L1.N0` received, $\partial C/\partial a$, with the four terms:
+
+# %%
+received = t.explain("L1.N0", "dL_da", step=0)
+print(received)
 print(f"W2.T @ delta2 (the course)    = {(W2.T @ [step.backward[k]['delta'] for k in shares])[0]:.8f}")
 
 # %% [markdown]
-# The same in a picture: `nt.viz.network_graph` with `show="gradients"` labels each
-# neuron with its $\delta$ and each edge with its $\partial C/\partial w$; edges are as
-# wide as their gradient.
+# Finish the step (`run()` does the remaining events: the last two hidden neurons, then
+# every update) and check that the stepper and the traced `fit` computed the same step:
+# `nt.compare` goes through both event by event and reports the first value that differs.
+
+# %%
+rest = stepper.run()
+print([e.key for e in rest][:3], "...", len(rest), "events")
+print(nt.compare([stepper], t))
+
+
+# %% [markdown]
+# The finished backward pass in a picture: `nt.viz.network_graph` with `show="gradients"`
+# labels each neuron with its $\delta$ and each edge with its $\partial C/\partial w$;
+# edges are as wide as their gradient.
 
 # %%
 nt.viz.network_graph(t, step=0, show="gradients")
+
+# %% [markdown]
+# ### The step in the viewer
+#
+# The same events drive neurotrace's interactive viewer: one self-contained HTML page
+# (no server, no internet, no Graphviz) with the network, a button to step event by
+# event, the equations of each event and the explanation of any number you click.
+# `t.to_html(path)` writes it; open the file in any browser. Here it goes to the
+# temporary folder; `t.to_html("week42_step.html")` would put it next to the notebook.
+
+# %%
+import tempfile
+from pathlib import Path
+
+page = t.to_html(Path(tempfile.gettempdir()) / "neurotrace_week42_step.html")
+print(f"wrote {page.name}: {page.stat().st_size / 1024:.0f} KiB; open it in a browser")
+
+# %% [markdown]
+# In Jupyter, `t.show()` shows the same page inside the notebook (below, if your notebook
+# viewer runs the page's script; JupyterLab and VS Code do, GitHub's preview does not).
+# It opens at the last event; step back with "◀ event" (or the ← key) to event 13, the
+# backward pass of `L1.N0`, and click the neuron: its $\partial C/\partial a$ is there
+# only from that event on, once all four successors have sent their share.
+
+# %%
+t.show(height=560)
 
 # %% [markdown]
 # ## 3. Three patterns: add, multiply, max
