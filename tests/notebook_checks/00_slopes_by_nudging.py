@@ -23,3 +23,10 @@ assert np.abs(left).max() > 0.01
 # %% the homework's problem 2: L1 trains with its subgradient
 assert history.loss[-1] < history.loss[0] / 3
 np.testing.assert_allclose(linear["L1.N0"].weights, [1.5, -0.5], atol=0.2)
+
+# %% what_if: the re-run step's loss change is (12 + h) h, the gradient predicts 12 h
+assert t[0].loss == 36.0 and t[0].backward["L1.N0"]["grad_weights"][0] == 12.0
+for h, nudge in nudges.items():
+    assert nudge.loss_before == 36.0 and nudge.predicted == 12.0 * h
+    assert abs(nudge.change - (12.0 + h) * h) < 1e-9
+    assert abs(nudge.loss_after - loss_with_w0(-3.0 + h)) < 1e-12      # the same as nudging by hand

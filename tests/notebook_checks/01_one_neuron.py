@@ -50,3 +50,27 @@ assert 0 < last.value < explanation.value / 100
 
 # %%
 assert '"L1.N0.w0"' in graph.source
+
+# %% the stepped step: the hand computation, event by event
+assert [e.key for e in events] == [("forward", "L1.N0"), ("loss", "loss"), ("backward", "L1.N0"),
+                                   ("update", "L1.N0")]
+assert events[0].values["z"] == 6.0 and events[1].values["loss"] == 36.0
+assert events[2].values["delta"] == 12.0
+np.testing.assert_array_equal(events[2].values["grad_weights"], [12.0, -24.0, 36.0])
+np.testing.assert_array_equal(events[3].values["weights_after"], step0.update["L1.N0"]["weights_after"])
+assert stepper.state("L1.N0")["delta"] == neuron.delta
+
+# %% the hand-out's sigmoid neuron, explained: z as the sum of products, f'(z) = a (1 - a)
+h0 = t_handout[0]
+assert t_handout.explain("L1.N0", "z", step=0).value == h0.forward["L1.N0"]["z"]
+np.testing.assert_allclose(h0.forward["L1.N0"]["z"], seeded.weights @ [1.0, 2.0] + seeded.bias, rtol=1e-15)
+a_h = h0.forward["L1.N0"]["a"]
+assert np.isclose(t_handout.explain("L1.N0", "da_dz", step=0).value, a_h * (1 - a_h), rtol=1e-15)
+assert np.isclose(t_handout.explain("L1.N0", "w0", step=0).value, (a_h - 1) * a_h * (1 - a_h) * 1.0,
+                  rtol=1e-14)                                     # (a - y) f'(z) x0, x0 = 1
+for q in ["z", "da_dz", "delta", "w0"]:
+    assert t_handout.explain("L1.N0", q, step=0).check().rel_error < 1e-6
+
+# %% the dead neuron: delta and every gradient are 0
+assert t_dead.explain("L1.N0", "delta", step=0).value == 0.0
+assert t_dead.explain("L1.N0", "w0", step=0).value == 0.0

@@ -73,6 +73,42 @@ for h in [1.0, 0.1, 0.01, 0.001]:
 # $\partial L / \partial w_0 = 12$: raising $w_0$ by 0.001 raises $L$ by about 0.012.
 
 # %% [markdown]
+# ### The tracer nudges too: `what_if`
+#
+# neurotrace can make this experiment on a recorded training step. Record one step of
+# gradient descent inside `with nt.trace(...) as t:` (on a copy of the neuron, so that
+# `net` keeps its weights), then ask `t.what_if("L1.N0", "w0", by=h, step=0)`: it re-runs
+# that step with $w_0$ changed by $h$ and returns the loss it gets, and the change the
+# gradient predicts, $\partial L/\partial w_0 \cdot h$ (a straight line: the tangent).
+# `what_if` re-runs the step with the trace's loss by its name, so we record it with the
+# built-in `"mse"`: with one output and the target 0 it is $(a - 0)^2 = a^2$, our loss.
+
+# %%
+recorded = nt.NeuralNetwork.from_weights([w.reshape(3, 1)], [np.array([1.0])], activation="relu")
+with nt.trace(recorded) as t:
+    nt.fit(recorded, x, no_target, loss="mse", optimizer=nt.SGD(lr=0.001), epochs=1,
+           batch_size=1, progress=False)
+print("the recorded step's loss:", t[0].loss, " its dL/dw0:", t[0].backward["L1.N0"]["grad_weights"][0])
+
+print("h        loss change   predicted dL/dw0 * h   change / h   central difference")
+nudges = {}
+for h in [1.0, 0.1, 0.01, 0.001]:
+    nudges[h] = t.what_if("L1.N0", "w0", by=h, step=0)
+    central = (loss_with_w0(-3.0 + h) - loss_with_w0(-3.0 - h)) / (2 * h)
+    print(f"{h:<6} {nudges[h].change:13.6f} {nudges[h].predicted:20.6f} {nudges[h].change / h:12.6f}"
+          f" {central:18.6f}")
+
+# %% [markdown]
+# The loss change divided by $h$ is the forward difference again ($12 + h$), and the
+# prediction is exactly $12h$: the gradient the step recorded is the central difference's
+# 12. The prediction misses the real change by $h^2$, which vanishes faster than $h$: that
+# is what "the gradient is the best straight-line fit near the point" means. `print`
+# shows what else the nudge changed, event by event:
+
+# %%
+print(nudges[0.1])
+
+# %% [markdown]
 # ## 2. The slope is the tangent
 #
 # `nt.viz.loss_slice` sweeps one parameter and draws the loss, with a line through the

@@ -103,7 +103,7 @@ for attempt in range(2):
 
 # %% [markdown]
 # The printed outputs still tell us something about the hand-out's unknown neuron. The
-# sigmoid can be undone, $z = \lnig(a / (1 - a)ig)$, and the two inputs differ only in
+# sigmoid can be undone, $z = \ln\big(a / (1 - a)\big)$, and the two inputs differ only in
 # $x_1$ (by 4), so $w_1 = (z_{[1,2]} - z_{[1,-2]}) / 4$ whatever $w_0$ and $b$ were
 # (exercise 01.3 asks for it).
 
@@ -275,6 +275,29 @@ error = nt.gradcheck(net, X, Y, loss=squared_error)
 print("largest relative error, backprop vs finite differences:", error)
 
 # %% [markdown]
+# ### One step, event by event
+#
+# `nt.step_through` makes one training step on the network, one **event** at a time: the
+# neuron's forward pass, the loss, its backward pass, its update. Each event prints its
+# equations with the numbers filled in: sections 1, 3 and 4 in four prints. (It steps a
+# network of its own, so that `net` starts the training below from the notes' weights.)
+
+# %%
+one_step = nt.NeuralNetwork.from_weights([w.reshape(3, 1)], [np.array([b])], activation="relu")
+stepper = nt.step_through(one_step, X[0], Y[0], loss=squared_error, optimizer=nt.SGD(lr=0.001))
+print(stepper)
+print()
+events = list(stepper)                  # forward, loss, backward, update
+for event in events:
+    print(event)
+    print()
+
+# %% [markdown]
+# Every number we computed by hand is there: $z = 6$, $L = 36$, $\partial L/\partial a =
+# 12$, $f'(z) = 1$, $\delta = 12$, $\partial L/\partial w = [12, -24, 36]$, and the new
+# weights $[-3.012, -0.976, 1.964]$. `stepper.state("L1.N0")` lists everything the step
+# now knows about the neuron; before an event, what it computes is "not yet computed".
+#
 # Train for 200 steps (one sample per step, so 200 epochs of one step each) with
 # `nt.SGD(lr=0.001)`, inside `with nt.trace(net) as t:`. The trace records, at every
 # step, the forward values, the backward values and the update.
@@ -371,6 +394,36 @@ for name in ["sigmoid", "tanh", "relu", "leaky_relu"]:
     print(f"{name:11}", nt.activations.get(name).formula)
 
 # %% [markdown]
+# ### The hand-out's sigmoid neuron, explained
+#
+# The hand-out's exercises 1, 3 and 4 in one neuron: the seeded two-input sigmoid neuron
+# of section 1 reads $[1, 2]$ (exercise 3's first input), gets the target 1 and the loss
+# `"sse"`, and makes one traced step. `t.explain` writes how each number was made: $z$ as
+# the sum of the products (exercise 1's loop), $f'(z)$ from the output $a$ (exercise 4),
+# then $\delta$ and the gradient of $w_0$.
+
+# %%
+handout_net = nt.NeuralNetwork.from_weights([seeded.weights.reshape(2, 1)], [np.array([seeded.bias])],
+                                            activation="sigmoid")
+with nt.trace(handout_net) as t_handout:
+    nt.fit(handout_net, np.array([[1.0, 2.0]]), np.array([[1.0]]), loss="sse",
+           optimizer=nt.SGD(lr=0.5), epochs=1, batch_size=1, progress=False)
+for quantity in ["z", "da_dz", "delta", "w0"]:
+    print(t_handout.explain("L1.N0", quantity, step=0))
+    print()
+
+# %% [markdown]
+# Each explanation can check itself against something independent: `.check()` recomputes
+# a derivative by nudging (finite differences of the loss) and a value by the forward
+# pass, and returns the relative error:
+
+# %%
+for quantity in ["z", "da_dz", "delta", "w0"]:
+    check = t_handout.explain("L1.N0", quantity, step=0).check()
+    print(f"{quantity:6} recorded {check.recorded: .10f}  recomputed {check.numeric: .10f}"
+          f"  relative error {check.rel_error:.0e}  ({check.method})")
+
+# %% [markdown]
 # The sigmoid's derivative is at most 0.25 (at $z = 0$) and nearly 0 for $|z| > 5$: a
 # saturated sigmoid passes almost no gradient back. ReLU's is exactly 1 or 0, which is
 # the next section's story.
@@ -391,6 +444,15 @@ with nt.trace(dead) as t_dead:
            epochs=1, batch_size=1, progress=False)
 print(t_dead[0])
 nt.viz.neuron_graph(t_dead, "L1.N0", step=0)
+
+# %% [markdown]
+# `explain` says the same in one line per factor: the error $\delta$ of the dead neuron,
+# and the gradient of $w_0$, both a product with $f'(z) = 0$.
+
+# %%
+print(t_dead.explain("L1.N0", "delta", step=0))
+print()
+print(t_dead.explain("L1.N0", "w0", step=0))
 
 # %% [markdown]
 # Here the target is 1, so the loss $(a - 1)^2 = 1$ would like $a$ to grow, and
