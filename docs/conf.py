@@ -92,6 +92,24 @@ def copy_tutorials(app):
 copy_tutorials(None)        # before Sphinx looks for source files
 
 
+# The viewer page (viewer.md) embeds the viewer of a real trace, written here by the
+# viewer's own API at every build: the demo's XOR network, its first and last epoch
+# recorded. html_extra_path copies _build/viewer/ into the site's root, so the page is
+# _viewer/xor.html next to viewer.html.
+VIEWER = DOCS / "_build" / "viewer"
+
+
+def write_viewer():
+    from neurotrace.demo import train_xor
+    _, _, t, _ = train_xor()
+    neurotrace.viewer.to_html(t, VIEWER / "_viewer" / "xor.html",
+                              title="The hands-on's XOR network, first and last epoch")
+
+
+write_viewer()
+html_extra_path.append(str(VIEWER))
+
+
 def skip_sklearn_plumbing(app, what, name, obj, skip, options):
     """scikit-learn's metadata-routing methods (``set_score_request``) are not ours to document."""
     if name.startswith("set_") and name.endswith("_request"):

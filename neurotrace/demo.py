@@ -11,6 +11,7 @@ import os
 import time
 from pathlib import Path
 
+from ._files import atomic_write
 
 __all__ = ["run", "train_xor", "DEFAULT_EPOCHS", "CI_EPOCHS"]
 
@@ -157,11 +158,12 @@ def run(out="demo_output", epochs=None, seed=SEED, print=print):
     heading = (f"Chain rule for {WEIGHT} of {NEURON} at step {last} (epoch {epochs - 1}, "
                f"input {X[-1].astype(int).tolist()})")
     stem = f"explain_{NEURON}_{WEIGHT}"
-    (out / f"{stem}.txt").write_text(f"{heading}\n\n{text}\n\ngradient used by the update: "
-                                     f"{used:.6g}\n", encoding="utf-8")
-    (out / f"{stem}.md").write_text(
-        f"# {heading}\n\n" + "\n\n".join(markdown.splitlines())
-        + f"\n\nThe gradient the update used: `{used:.6g}`.\n", encoding="utf-8")
+    # Every file is written atomically (graphs and plots by viz): all or nothing.
+    plain = f"{heading}\n\n{text}\n\ngradient used by the update: {used:.6g}\n"
+    marked = (f"# {heading}\n\n" + "\n\n".join(markdown.splitlines())
+              + f"\n\nThe gradient the update used: `{used:.6g}`.\n")
+    atomic_write(out / f"{stem}.txt", lambda f: f.write(plain), binary=False)
+    atomic_write(out / f"{stem}.md", lambda f: f.write(marked), binary=False)
     files += [out / f"{stem}.txt", out / f"{stem}.md"]
     descriptions[stem] = ([out / f"{stem}.txt", out / f"{stem}.md"],
                           f"dL/d{WEIGHT} of {NEURON} written out with the recorded numbers")

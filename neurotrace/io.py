@@ -250,6 +250,10 @@ def load(path, with_optimizer=False, max_bytes=MAX_LOAD_BYTES):
     kind = _kind(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No network file {path!r}: there is no such file.")
+    if kind == ".json" and zipfile.is_zipfile(path):
+        what = "a trace" if _is_trace(path) else "an archive"
+        raise NeurotraceFileError(f"{path!r} holds {what} in .npz format under a .json name: "
+                                  f"rename it to end in '.npz' and load that.")
     if kind == ".npz" and _is_trace(path):
         if with_optimizer:
             raise NeurotraceFileError(f"{path!r} holds a trace, not a network: it has no "

@@ -49,8 +49,9 @@ class Layer:
     Raises
     ------
     ValueError
-        If a size is not a positive int, the activation or ``dtype`` is not valid,
-        or ``weights`` / ``bias`` have the wrong shape or hold NaN or inf.
+        If a size is not a positive int, the activation or ``dtype`` is not valid
+        (softmax needs at least two neurons), or ``weights`` / ``bias`` have the wrong
+        shape or hold NaN or inf.
 
     Examples
     --------
@@ -70,6 +71,13 @@ class Layer:
         self.n_neurons = check_size(n_neurons, "n_neurons", f"Layer {name}")
         if activation != "softmax":
             activation = activations.get(activation, f"Layer {name}")
+        elif self.n_neurons == 1:
+            # Softmax over one output is exp(z) / exp(z) = 1 whatever z is: every gradient 0.
+            output = f"{name}.N0" if name != "layer" else "(n_neurons=1)"
+            raise ValueError(
+                f"Layer {name}: softmax over a single output {output} is always 1.0 "
+                f"(exp(z) / exp(z)), so every gradient would be 0. For two classes use one "
+                f"sigmoid output (with bce), or two softmax outputs.")
         self.activation = activation
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float64, np.float32):

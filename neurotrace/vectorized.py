@@ -162,8 +162,9 @@ class VectorizedNetwork(NetworkBase, backend="vectorized"):
         return net
 
     def _build(self, sizes, acts, weights, biases, dtype):
-        layers = [Layer(W.shape[0], W.shape[1], name, weights=W, bias=b, dtype=dtype)
-                  for name, W, b in zip(acts, weights, biases)]
+        layers = [Layer(W.shape[0], W.shape[1], act, weights=W, bias=b, dtype=dtype,
+                        name=names.layer(l))                  # errors name the layer
+                  for l, (act, W, b) in enumerate(zip(acts, weights, biases))]
         self._adopt(sizes, layers)
 
     def _adopt(self, sizes, layers):

@@ -46,6 +46,19 @@ def test_softmax_over_one_output_is_refused(backend):
         backend([2, 3, 1], output_activation="softmax")
 
 
+def test_a_softmax_layer_of_one_neuron_is_refused():
+    # Alone, a Layer is not checked by a network: it must refuse softmax over one output itself.
+    with pytest.raises(ValueError, match=r"Layer layer: softmax over a single output "
+                                         r"\(n_neurons=1\) is always 1\.0.*every gradient "
+                                         r"would be 0.*one sigmoid output"):
+        nt.Layer(3, 1, "softmax")
+    with pytest.raises(ValueError, match=r"Layer L1: softmax over a single output L1\.N0"):
+        nt.VectorizedNetwork.from_weights([np.ones((2, 1))], [np.zeros(1)], "softmax")
+    layer = nt.Layer(3, 2, "softmax")                     # two outputs: a real softmax
+    P = layer.forward(np.array([[1.0, 2.0, 3.0]]))
+    assert P.sum() == pytest.approx(1.0) and P.min() < 1
+
+
 # --- optimizers ---------------------------------------------------------------------------
 @pytest.mark.parametrize("optimizer", [nt.SGD(lr=0.1, momentum=0.9), nt.Adam(lr=0.01)],
                          ids=["momentum", "adam"])
@@ -252,6 +265,107 @@ def test_a_failing_trace_save_keeps_the_old_file(traces, tmp_path, monkeypatch):
     assert path.read_bytes() == before                      # the old trace, whole
     assert os.listdir(tmp_path) == ["t.npz"]                # no partial file left behind
     assert nt.load(path).steps == traces["no_loss"].steps
+
+
+def test_an_npz_named_json_is_named_as_such(traces, tmp_path):
+    path = tmp_path / "t.npz"
+    nt.save(traces["no_loss"], path)
+    renamed = path.rename(tmp_path / "t.json")               # e.g. saved by an older version
+    with pytest.raises(nt.NeurotraceFileError, match=r"t\.json' holds a trace in \.npz format "
+                                                      r"under a \.json name: rename it"):
+        nt.load(renamed)
+    net = tmp_path / "net.npz"
+    nt.save(traces["net"], net)
+    with pytest.raises(nt.NeurotraceFileError, match=r"holds an archive in \.npz format"):
+        nt.load(net.rename(tmp_path / "net.json"))
+
+
+def _writers(traces):
+    """``{name: write(path, version)}``: every public way neurotrace writes a file.
+
+    ``version`` 0 and 1 give different contents, so a test can tell which one is on disk.
+    """
+    def render(path, version):
+        graph = nt.viz.network_graph(traces["uneven"], step=version)
+        formats = ["svg"] if nt.viz.have_dot() else []
+        nt.viz.render(graph, path.with_suffix(""), format=formats)
+
+    def figure(path, version):
+        history = {"loss": [1.0, 0.5, 0.25][: version + 2]}
+        nt.viz.save_figure(nt.viz.loss_curve(history), path)
+
+    return {
+        "trace": ("t.npz", lambda path, version: nt.save(
+            traces["no_loss" if version else "uneven"], path)),
+        "network": ("net.json", lambda path, version: nt.save(
+            nt.NeuralNetwork([2, 2, 1], seed=version), path)),
+        "render": ("graph.dot", render),
+        "save_figure": ("loss.png", figure),
+        "to_html": ("run.html", lambda path, version: traces[
+            "no_loss" if version else "uneven"].to_html(path)),
+        "Viewer.save": ("run.html", lambda path, version: nt.viewer.Viewer(traces[
+            "no_loss" if version else "uneven"]).save(path)),
+    }
+
+
+@pytest.mark.parametrize("writer", ["trace", "network", "render", "save_figure", "to_html",
+                                    "Viewer.save"])
+def test_a_failing_write_keeps_every_old_file(traces, tmp_path, monkeypatch, writer):
+    # The disk fills up after the new content was written, before it is safely on disk.
+    name, write = _writers(traces)[writer]
+    path = tmp_path / name
+    write(path, 0)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert before and all(before.values())
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_files.os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        write(path, 1)
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after == before                    # every old file whole, no partial file left
+    monkeypatch.undo()
+    write(path, 1)                            # and the same write succeeds when it can
+    assert {p.name for p in tmp_path.iterdir()} == set(before)
+    assert any(p.read_bytes() != before[p.name] for p in tmp_path.iterdir())
+
+
+def test_the_package_writes_files_only_through_atomic_write():
+    # Every call that writes a file must write into the open temporary file of atomic_write
+    # (by convention its argument is called f); a path there would bypass it.
+    import ast
+    from pathlib import Path
+    writes = {"write_text", "write_bytes", "savefig", "savez", "savez_compressed", "render"}
+    offenders = []
+    for source in sorted(Path(nt.__file__).parent.rglob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            into_f = bool(node.args) and isinstance(node.args[0], ast.Name) \
+                and node.args[0].id == "f"
+            if name == "open" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                bad = any(c in str(node.args[1].value) for c in "wax")
+            elif name in writes and isinstance(func, ast.Attribute):
+                bad = not into_f and not (name == "render" and isinstance(func.value, ast.Name)
+                                          and func.value.id == "viz")
+                bad = bad or any(k.arg == "path" for k in node.keywords)
+            elif name == "save" and isinstance(func, ast.Attribute) \
+                    and getattr(func.value, "id", "") == "np":
+                bad = not into_f
+            elif name == "dump":                             # json.dump(obj, f)
+                bad = not (len(node.args) > 1 and getattr(node.args[1], "id", "") == "f")
+            elif name == "screenshot":                       # the browser's: bytes, or a path
+                bad = any(k.arg == "path" for k in node.keywords)
+            else:
+                continue
+            if bad:
+                offenders.append(f"{source.name}:{node.lineno} {ast.unparse(node)[:70]}")
+    assert not offenders, "writes that bypass atomic_write:\n" + "\n".join(offenders)
 
 
 def _npz_with_header(path, shape, data=b""):

@@ -1,13 +1,15 @@
 """The documentation site: `make docs` builds with warnings as errors, and in a real
-browser (the system's Chromium, driven by Playwright) every internal link resolves.
+browser (the system's Chromium, driven by Playwright, launched as the viewer's tests
+launch it: `neurotrace.viewer.browser`) every internal link resolves, the embedded
+viewer runs, and the front page is photographed (docs/_build/front_page.png).
 
 The build here is the one `make docs` runs (fresh, into docs/_build/html), so `make test`
 builds the site. Without Sphinx, Playwright or Chromium the tests skip, saying why;
 under CI (the CI environment variable) they fail instead.
 """
+import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -16,13 +18,11 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
+from neurotrace.viewer import browser
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 HTML = DOCS / "_build" / "html"
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists()
-                                        else None)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def require(condition, why):
@@ -91,14 +91,19 @@ def ids_in(path):
 
 @pytest.fixture(scope="module")
 def browser_page(site):
-    require(importable("playwright"), "Playwright is not installed (make install adds it)")
-    require(CHROMIUM, "Chromium is not installed (make test installs Debian's chromium)")
+    why = browser.missing()
+    require(why is None, why)
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS[1:])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        context = browser.launch(p)
+        page = context.new_page()
+        page.set_viewport_size({"width": 1280, "height": 900})
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.errors = errors
         yield page
-        browser.close()
+        context.close()
 
 
 def test_every_internal_link_resolves_in_the_browser(browser_page):
@@ -140,9 +145,41 @@ def test_front_page_screenshot(browser_page):
     assert page.eval_on_selector("article img", "img => img.naturalWidth") > 0   # it loaded
     sidebar = page.eval_on_selector_all(".sidebar-tree a", "els => els.map(e => e.textContent)")
     assert {"Tutorials", "Glossary of symbols", "API reference"} <= set(sidebar)
+    import matplotlib.image
     shot = HTML.parent / "front_page.png"
-    page.screenshot(path=str(shot))
-    assert shot.read_bytes()[:4] == b"\x89PNG"
+    png = page.screenshot()
+    shot.write_bytes(png)
+    pixels = matplotlib.image.imread(io.BytesIO(png), format="png")[..., :3]
+    assert pixels.shape[:2] == (900, 1280)
+    assert pixels.std() > 0.05                                   # not one flat colour
+    assert (pixels.reshape(-1, 3) < 0.5).any(axis=1).mean() > 0.005    # some dark ink: text
+
+
+def test_the_viewer_page_runs_the_viewer_of_a_real_trace(browser_page):
+    """docs/viewer.md embeds the viewer written by docs/conf.py from the demo's XOR trace."""
+    from neurotrace.demo import train_xor
+    _, _, t, _ = train_xor()                 # what conf.py recorded (seeded: the same numbers)
+    page = browser_page
+    page.errors.clear()
+    page.goto((HTML / "viewer.html").as_uri())
+    src = page.get_attribute("iframe.viewer", "src")
+    assert (HTML / src).is_file(), src                      # the link test does not follow iframes
+    frame = page.frame_locator("iframe.viewer")
+    frame.locator("body[data-ready=true]").wait_for()
+    assert frame.locator("[data-panel=network] [data-node]").count() == 2 + 2 + 1 + 1
+    step = frame.locator("[data-control=step]")
+    assert [int(step.input_value())] == t.steps[:1]         # it shows a step: the first
+    frame.locator("[data-control=next-step]").click()
+    assert int(step.input_value()) == t.steps[1]
+    step.fill(str(t.steps[-1]))
+    assert int(step.input_value()) == t.steps[-1]
+    # the recorded numbers, bit for bit: the output neuron's a and the loss at the last step
+    for name, quantity, recorded in [("L2.N0", "a", t[-1].forward["L2.N0"]["a"]),
+                                     ("loss", "loss", t[-1].loss)]:
+        frame.locator(f'[data-panel=network] [data-node="{name}"]').click()
+        shown = frame.locator(f'[data-panel=inspector] [data-quantity="{quantity}"]')
+        assert float(shown.get_attribute("data-value")) == float(recorded), (name, quantity)
+    assert page.errors == []
 
 
 def test_every_python_block_of_the_pages_runs_alone(tmp_path):

@@ -2,8 +2,9 @@
 
 Every figure is computed here from the package, never drawn by hand:
 
-* ``xor_network_first``/``_last`` (.svg, .png): the hands-on's XOR network at its
-  first and last training step, values and gradients;
+* ``xor_network_first``/``_last`` (.svg, .png): the hands-on's XOR network at the
+  last step of its first epoch (input [1, 1]: at steps 0-2 an input is 0, and so is
+  every dL/dw = delta * x of its weights) and at its last step, values and gradients;
 * ``xor_neuron_L1.N0`` (.svg, .png): one hidden neuron's arithmetic;
 * ``xor_loss_curve.png``, ``xor_decision_boundary.png``;
 * ``quadratic_surface.png``: the hands-on's quadratic y = x1² + x2² (scaled to [0, 1]),
@@ -56,8 +57,11 @@ def make_figures(out="figures", quick=False, print=print):
     # 1. The hands-on's XOR network, as in the demo.
     epochs = 200 if quick else DEFAULT_EPOCHS
     net, history, t, (X, Y) = train_xor(epochs)
-    last = t.steps[-1]
-    graph(viz.network_graph(t, step=0, show="both"), "xor_network_first")
+    # The first picture: step 3, the last sample of the first epoch, input [1, 1] (as the
+    # demo). At steps 0-2 an input is 0, and so is every dL/dw = delta * x of its weights.
+    first, last = len(X) - 1, t.steps[-1]
+    assert X[first].all(), "the first picture's step must have no zero input"
+    graph(viz.network_graph(t, step=first, show="both"), "xor_network_first")
     graph(viz.network_graph(t, step=last, show="both"), "xor_network_last")
     graph(viz.neuron_graph(t, "L1.N0", step=last), "xor_neuron_L1.N0")
     written += _save(viz.loss_curve(history, ylabel="sse loss ½Σ(y - a)²"),

@@ -18,6 +18,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .._files import atomic_write
 from .build import DEFAULT_MAX_BYTES, DEFAULT_MAX_STEPS, page
 
 __all__ = [
@@ -63,16 +64,8 @@ def to_html(t, path, **options):
     text = page(t, **options)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Write next to the target, then rename: a reader never sees half a file.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    # Written next to the target, then renamed: a reader never sees half a file.
+    atomic_write(path, lambda f: f.write(text), binary=False)
     return path
 
 
@@ -106,7 +99,7 @@ class Viewer:
         self.height = height
 
     def save(self, path):
-        """Write the page to ``path``.
+        """Write the page to ``path`` (atomically: a failed write leaves the old file as it was).
 
         Parameters
         ----------
@@ -117,7 +110,7 @@ class Viewer:
         Path
         """
         path = Path(path)
-        path.write_text(self.html, encoding="utf-8")
+        atomic_write(path, lambda f: f.write(self.html), binary=False)
         return path
 
     def _repr_html_(self):

@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .._files import atomic_write
+
 __all__ = ["CHROMIUM_ARGS", "chromium_path", "launch", "missing", "screenshot"]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -131,7 +133,8 @@ def screenshot(html_path, png_path, *, width=1400, height=900, clicks=(), keys=(
             for key in keys:
                 page.keyboard.press(key)
             png_path.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(png_path), full_page=False)
+            image = page.screenshot(full_page=False)
+            atomic_write(png_path, lambda f: f.write(image))     # all or nothing
         finally:
             context.close()
     return png_path

@@ -15,6 +15,7 @@ import graphviz
 import numpy as np
 
 from .. import names
+from .._files import atomic_write
 from ..trace_data import check_trace
 
 __all__ = ["neuron_graph", "network_graph", "render", "have_dot", "Digraph",
@@ -835,7 +836,8 @@ def render(graph, path, format="svg", missing="raise"):
         path = path.with_suffix("")
     path.parent.mkdir(parents=True, exist_ok=True)
     dot_path = path.with_name(path.name + ".dot")
-    dot_path.write_text(graph.source, encoding="utf-8")
+    # Every file is written atomically: a failed write leaves the previous file as it was.
+    atomic_write(dot_path, lambda f: f.write(graph.source), binary=False)
     written = [dot_path]
     for fmt in formats:
         try:
@@ -848,7 +850,7 @@ def render(graph, path, format="svg", missing="raise"):
             warnings.warn(message, GraphvizWarning, stacklevel=2)
             return written
         out = path.with_name(f"{path.name}.{fmt}")
-        out.write_bytes(data)
+        atomic_write(out, lambda f, data=data: f.write(data))
         written.append(out)
     return written
 

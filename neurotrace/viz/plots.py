@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 
+from .._files import atomic_write
 from ..trace_data import check_trace
 
 __all__ = ["save_figure", "loss_curve", "gradient_norms", "weight_trajectories",
@@ -32,7 +33,10 @@ def _has_display():
 
 
 def save_figure(fig, path, dpi=90):
-    """Write ``fig`` to ``path`` (the same bytes for the same figure) and close it.
+    """Write ``fig`` to ``path`` (atomically, the same bytes for the same figure) and close it.
+
+    The figure is drawn into a temporary file that replaces ``path`` when complete:
+    if drawing fails, the file that was at ``path`` stays as it was.
 
     Parameters
     ----------
@@ -57,8 +61,14 @@ def save_figure(fig, path, dpi=90):
     >>> os.path.getsize(path) > 0
     True
     """
-    fig.savefig(path, dpi=dpi, metadata={"Software": None})
-    _pyplot().close(fig)
+    plt = _pyplot()
+    # The extension picks the format (matplotlib's default, PNG, when there is none).
+    fmt = os.path.splitext(os.fspath(path))[1][1:].lower() or plt.rcParams["savefig.format"]
+    try:
+        atomic_write(path, lambda f: fig.savefig(f, format=fmt, dpi=dpi,
+                                                 metadata={"Software": None}))
+    finally:
+        plt.close(fig)
     return path
 
 
