@@ -2,6 +2,12 @@
 # Checks of tutorials/08_softmax_cross_entropy: run by tests/test_tutorials.py.
 
 # %%
+np.testing.assert_allclose(loss_event.values["delta"], (loss_event.values["a"] - Y3) / 3, rtol=1e-12)
+np.testing.assert_allclose(loss_event.values["a"], P, rtol=1e-12)      # the stepper and the trace agree
+np.testing.assert_allclose(t.explain("L2.N0", "delta", step=0).value, deltas[:, 0], rtol=1e-12)
+assert s.finished
+
+# %%
 assert t[0].fused
 np.testing.assert_allclose(deltas, (P - Y3) / 3, rtol=1e-12, atol=1e-17)
 assert nt.gradcheck(net, X3, Y3, loss="cross_entropy") < 1e-6

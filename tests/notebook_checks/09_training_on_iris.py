@@ -12,6 +12,18 @@ moved_right = np.ptp(t_right.series("L3.N0", "bias_after"))
 assert moved_right > 20 * moved_bug
 
 # %%
+first_difference = comparison.first
+assert (first_difference.step, first_difference.phase, first_difference.node,
+        first_difference.quantity) == (0, "update", "L1.N0", "bias_after")
+assert comparison.table["grad_bias"][0] == 0 and comparison.table["grad_weights"][0] == 0
+check = update.check()
+bias_before = t_first_bug[0].update["L1.N0"]["bias_before"]
+grad_bias = t_first_bug[0].backward["L1.N0"]["grad_bias"]
+np.testing.assert_allclose(update.value, bias_before - 0.01 * grad_bias / 150, rtol=1e-14)
+np.testing.assert_allclose(first_difference.value2, bias_before - 0.01 * grad_bias, rtol=1e-14)
+assert check.rel_error > 1e-3
+
+# %%
 assert all(momentum_bug[e] == printed_momentum[e] for e in momentum_bug)
 assert momentum_right[0] == (2.7757, 0.62)
 if not CI:

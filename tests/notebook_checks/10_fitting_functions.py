@@ -25,3 +25,14 @@ assert np.sum((scaled.predict(X_q) - Y_q) ** 2) < 0.1
 # %%
 assert np.isclose(np.sum((Ytr - house.predict(Xtr)) ** 2), 2 * hist.loss[-1], rtol=1e-12)
 assert hist.loss[-1] < hist.loss[0]
+
+# %%
+for k in shown_steps:                        # the rebuilt network is the one the trace recorded
+    u = t[k].update
+    before = relu_141([u[f"L1.N{j}"]["weights_before"][0] for j in range(4)],
+                      [u[f"L1.N{j}"]["bias_before"] for j in range(4)],
+                      u["L2.N0"]["weights_before"], u["L2.N0"]["bias_before"])
+    np.testing.assert_allclose(before.loss(x1, D1[:, None], "mse"), t[k].loss, rtol=1e-12)
+    np.testing.assert_allclose(network_at(t, k)["L2.N0"].weights, u["L2.N0"]["weights_after"], rtol=0)
+html = page.read_text(encoding="utf-8")
+assert "D1 fitted by a 1-4-1 ReLU network" in html and html.count("data-control=") >= 6

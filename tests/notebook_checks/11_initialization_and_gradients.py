@@ -31,3 +31,12 @@ assert shuffle_runs[True].loss[-1] < shuffle_runs[False].loss[-1]
 final = {name: loss[-1] for name, loss in curves.items()}
 assert final["Adam lr 0.01"] < final["SGD lr 0.05"]
 assert final["SGD lr 0.05, momentum 0.9"] < final["SGD lr 0.05"]
+
+# %%
+assert [f.kind for f in findings["vanishing"]] == ["vanishing", "stalled"]
+assert [f.kind for f in findings["saturated"]] == ["saturated"]
+assert findings["healthy"] == []
+deep = nt.VectorizedNetwork([2] + [16] * 8 + [2], activation="sigmoid", output_activation="softmax",
+                            init="xavier", seed=0)
+grads = deep.gradients(Xm[:50], Ym[:50], "cross_entropy")        # step 0, independently of the trace
+assert np.sqrt(np.mean(grads[-1][0] ** 2)) / np.sqrt(np.mean(grads[0][0] ** 2)) > 1e4

@@ -9,15 +9,14 @@
 #
 # We find out which one is right and why, and along the way:
 #
-# 1. the batch gradient as the sum of **per-sample shares**, drawn as bars;
-# 2. **sum**, **mean** and **mean taken twice**: the factor 10 is the number of samples;
-# 3. **one neuron object processing a whole batch**;
+# 1. **one neuron object processing a whole batch**, stepped through event by event;
+# 2. the batch gradient as the sum of **per-sample shares**, drawn as bars;
+# 3. **sum**, **mean** and **mean taken twice**: the factor 10 is the number of samples;
 # 4. the **batched layout** of the weights (the week-41 exercises), and the hand-out's
 #    vectorized `Layer` (the hands-on *Coding a full neural network from scratch using
 #    Python*, Universidad Politécnica de Madrid), which is neurotrace's `fit` with a batch.
 
 # %%
-import matplotlib.pyplot as plt
 import numpy as np
 import neurotrace as nt
 
@@ -75,40 +74,98 @@ print("neurotrace / manual:\n", dW1 / printed_manual)
 # differences on every network in its test suite. So the manual code is wrong. Where?
 
 # %% [markdown]
-# ## 2. Per-sample shares: where the 1/n belongs
+# ## 2. One training step on the batch, one neuron at a time
+#
+# `nt.step_through` runs one training step of the real network, one event per `next()`:
+# each neuron's forward, then the loss, then each neuron's backward (the output layer
+# first), then the updates. Nothing is computed before its event. We step through a copy
+# of the network (the step changes the weights it runs on), on all 10 samples at once:
+
+# %%
+def copy_of(network):
+    """A fresh network with the same weights (stepping changes the weights it runs on)."""
+    return nt.NeuralNetwork.from_weights([W for W, b in network.parameters()],
+                                         [b for W, b in network.parameters()],
+                                         activation=["sigmoid", "relu"])
+
+
+s = nt.step_through(copy_of(net), X, Y, loss="mse", optimizer=nt.SGD(lr=0.1))
+print(s)
+
+# %% [markdown]
+# The plan has one forward event per neuron, not one per sample: **one neuron object
+# processes the whole batch**. Its first event, neuron `L1.N0`'s forward, holds a value
+# per sample:
+
+# %%
+first = next(s)
+print(first)
+print("shapes:", {name: np.shape(value) for name, value in first.values.items()})
+
+# %% [markdown]
+# One weight vector `w` of shape `(2,)`, the batch's inputs `x` of shape `(10, 2)`, and a
+# `z` and an `a` for each of the 10 samples. Run on to `L1.N0`'s backward event: its
+# $\delta$ has one value per sample too, and its weight gradient is the **sum over the
+# samples** of $\delta_s \, x_s$:
+
+# %%
+back = s.run_to("backward", "L1.N0")
+print(back)
+print(s)
+
+# %% [markdown]
+# What the step knows about `L1.N0` now, and what it does not know yet (its update
+# comes after every backward event):
+
+# %%
+state = s.state("L1.N0")
+print("delta, one per sample:", state["delta"])
+try:
+    state["weights_after"]
+except nt.NotYetComputed as error:
+    print("NotYetComputed:", error)
+s.run()
+print("after the last event, L1.N0's weights:", s.network["L1.N0"].weights)
+
+# %% [markdown]
+# ## 3. Per-sample shares: where the 1/n belongs
 #
 # A batch loss is an average over samples, so its gradient is an average too: each
 # sample contributes its own gradient, divided by the number of samples $n$. The tracer
-# records a batch step with every sample's numbers, and `explain` writes the chain rule
-# for each sample and adds them up.
+# records a batch step with every sample's numbers; `t.contributions` gives each
+# sample's **share** $\delta_s \, x_s$ of one gradient, and `explain` writes one share
+# out as the chain rule.
 
 # %%
 with nt.trace(net) as t:
     net.backprop(X, Y, loss="mse")
-print(t.explain("L1.N0", "w0", step=0))
+shares = t.contributions("L1.N0", "w0", step=0)
+print("shares of dL/dw0 of L1.N0:", shares)
+print("their sum:", shares.sum(), "  the batch gradient:", dW1[0, 0])
+print(t.explain("L1.N0", "w0", step=0, sample=3))
 
 # %% [markdown]
-# Each line is one sample's **share** of $\partial L / \partial w_0$ of neuron `L1.N0`
-# (the weight from input `x0`): the 1/n is already inside $\partial L / \partial a$,
-# because the loss divides by 40. Drawn as bars, they add up to the batch gradient:
+# The share of sample 3 is its $\partial L/\partial a$ (which already holds the 1/n: the
+# loss divides by 40), times $f'(z)$, times its input. Drawn as bars, the shares add up
+# to the batch gradient:
 
 # %%
-shares = np.array([net.gradients(x, y, loss="mse")[0][0][0, 0] for x, y in zip(X, Y)]) / len(X)
-fig, ax = plt.subplots(figsize=(6, 3))
-ax.bar(range(len(X)), shares, color=["tab:blue" if s >= 0 else "tab:red" for s in shares])
-ax.axhline(0, color="black", lw=0.8)
-ax.set_xlabel("sample")
-ax.set_ylabel("share of dL/dw0 of L1.N0")
-ax.set_title(f"10 shares, sum = {shares.sum():.8f} = dL/dw0")
-fig.tight_layout()
-print("sum of the shares:", shares.sum(), "  batch gradient:", dW1[0, 0])
+fig = nt.viz.contributions_plot(t, "L1.N0", "w0", step=0)
 
 # %% [markdown]
-# Each share here is one sample's own gradient (`net.gradients` on that sample alone, its
-# `mse` averaging over its 4 outputs) divided by 10. Some samples pull the weight up,
-# some down; the batch step follows their sum.
+# Is a share really one sample's gradient divided by 10? Independently of the tracer:
+# each sample's own gradient (`net.gradients` on that sample alone, its `mse` averaging
+# over its 4 outputs), divided by 10:
+
+# %%
+g = np.array([net.gradients(x, y, loss="mse")[0][0] for x, y in zip(X, Y)])   # one g_i per sample
+print("g_i / 10:", g[:, 0, 0] / len(X))
+print("largest difference from the shares:", np.abs(g[:, 0, 0] / len(X) - shares).max())
+
+# %% [markdown]
+# Some samples pull the weight up, some down; the batch step follows their sum.
 #
-# ## 3. Sum, mean, and the mean taken twice
+# ## 4. Sum, mean, and the mean taken twice
 #
 # Three ways to combine the per-sample gradients $g_i$:
 #
@@ -120,14 +177,16 @@ print("sum of the shares:", shares.sum(), "  batch gradient:", dW1[0, 0])
 #
 # The manual code's `mse_der` already returns $2(a - y)/a.\text{size}$, which contains
 # the $1/n$. Then it computes `dC_dW = layer_input.T @ dC_dz / n_samples` and
-# `dC_db = np.mean(dC_dz, axis=0)`: a second $1/n$.
+# `dC_db = np.mean(dC_dz, axis=0)`: a second $1/n$. The traced shares make the three
+# from the same numbers: $g_i = n \cdot$ share$_i$.
 
 # %%
-g = np.array([net.gradients(x, y, loss="mse")[0][0] for x, y in zip(X, Y)])   # one g_i per sample
-for name, value in [("sum", g.sum(axis=0)), ("mean", g.mean(axis=0)),
-                    ("mean taken twice", g.mean(axis=0) / len(X))]:
-    print(f"{name:>17}: {value[0]}")
-print(f"{'printed manual':>17}: {printed_manual[0]}")
+n = len(X)
+for name, value in [("sum", (n * shares).sum()), ("mean", shares.sum()),
+                    ("mean taken twice", shares.sum() / n)]:
+    print(f"{name:>17}: {value:.8f}")
+print(f"{'printed autograd':>17}: {printed_autograd[0, 0]:.8f}")
+print(f"{'printed manual':>17}: {printed_manual[0, 0]:.8f}")
 
 # %% [markdown]
 # The factor is not "10" by accident: it is the **number of samples**. With the first 5
@@ -141,16 +200,13 @@ print("mean of the 5 sample grads: ", g_half_mean[0])
 print("mean taken twice:           ", g_half_mean[0] / 5, " (5x too small)")
 
 # %% [markdown]
-# ## 4. One neuron, a whole batch
-#
-# neurotrace's neurons accept one sample *or* a batch. Given a batch, neuron `L1.N0`
-# computes every sample's $z$, $a$ and $\delta$ in one call, with its one weight
-# vector; `grad_weights` is then the sum of the samples' $\delta_i \, x_i$.
+# Outside a stepper, the same neuron object also keeps the batch's numbers after a
+# `backprop`: `neuron.z` and `neuron.delta` have one entry per sample, and
+# `grad_weights` is their sum $\sum_s \delta_s x_s$.
 
 # %%
 neuron = net["L1.N0"]
 net.backprop(X, Y, loss="mse")
-print("weights", neuron.weights, " bias", neuron.bias)
 print("z     ", neuron.z.shape, neuron.z[:4], "...")
 print("delta ", neuron.delta.shape, neuron.delta[:4], "...")
 print("dL/dw = sum_i delta_i x_i:", neuron.delta @ X, "  grad_weights:", neuron.grad_weights)

@@ -38,14 +38,44 @@ np.set_printoptions(precision=8, suppress=True)
 X_iris, Y_iris = nt.datasets.iris(test_size=None)          # standardized, one-hot
 X3, Y3 = X_iris[::50], Y_iris[::50]                         # flowers 0, 50, 100
 net = nt.NeuralNetwork([4, 3, 3], activation="tanh", output_activation="softmax", seed=0)
-with nt.trace(net) as t:
-    net.backprop(X3, Y3, loss="cross_entropy")
-print(t[0])
+stepper_net = nt.NeuralNetwork([4, 3, 3], activation="tanh", output_activation="softmax", seed=0)
+s = nt.step_through(stepper_net, X3, Y3, loss="cross_entropy", optimizer=nt.SGD(lr=0.1))
+print(s)
 
 # %% [markdown]
-# The table's first line says the fused gradient was used; the output neurons have no
-# $\partial L / \partial a$ or $f'(z)$ of their own. Their $\delta$ for each flower is
-# the probability minus the target, divided by the 3 flowers:
+# Step through one training step on these three flowers (`nt.step_through`, a copy of the
+# network made with the same seed). The forward events of the output neurons compute
+# their logit $z$ but no $a$ yet: softmax needs the whole layer. The **loss event**
+# computes the probabilities $p$, the loss, and where backward starts, for each flower:
+
+# %%
+loss_event = s.run_to("loss")
+print(loss_event)
+print("p − y, each row a flower:\n", loss_event.values["a"] - loss_event.values["y"])
+print("dL/dz at the logits, as the loss event hands it on:\n", loss_event.values["delta"])
+
+# %% [markdown]
+# Row by row, $\partial L/\partial z = (p - y)/3$: the probability minus the one-hot
+# target, divided by the 3 flowers of the batch. The next event, output neuron `L2.N0`'s
+# backward, takes its $\delta$ straight from the loss node: it has no
+# $\partial L / \partial a$ or $f'(z)$ of its own.
+
+# %%
+print(next(s))
+_ = s.run()                     # the rest of the step: the updates
+
+# %% [markdown]
+# The tracer records the same step, and `t.explain` writes the output delta of `L2.N0`
+# flower by flower:
+
+# %%
+with nt.trace(net) as t:
+    net.backprop(X3, Y3, loss="cross_entropy")
+print(t.explain("L2.N0", "delta", step=0))
+
+# %% [markdown]
+# And the whole output layer, against $(p - y)/3$ computed from the recorded
+# probabilities:
 
 # %%
 P = t[0].probabilities
@@ -54,12 +84,6 @@ print("p\n", P)
 print("y\n", Y3)
 print("delta = dL/dz\n", deltas)
 print("(p - y) / 3\n", (P - Y3) / 3)
-
-# %% [markdown]
-# `explain` writes the same for one bias, flower by flower:
-
-# %%
-print(t.explain("L2.N0", "b", step=0))
 
 # %% [markdown]
 # Is the shortcut right? `nt.gradcheck` nudges every weight and bias both ways and

@@ -153,6 +153,50 @@ print("L3 biases after 500 epochs, with the bug:    ", np.round([t_bug.series(f"
 print("L3 biases after 500 epochs, right:           ", np.round([t_right.series(f"L3.N{k}", "bias_after")[-1] for k in range(3)], 3))
 
 # %% [markdown]
+# ### Where do the two runs first differ?
+#
+# `nt.compare` walks two recorded runs event by event (forward, loss, backward, update,
+# step after step) and reports the first number that differs. We record the first 10
+# epochs of both runs in full, from the same start:
+
+# %%
+def from_start():
+    return nt.VectorizedNetwork.from_weights([W for W, b in start], [b for W, b in start],
+                                             activation="relu", output_activation="softmax")
+
+
+first_bug, first_right = from_start(), from_start()
+with nt.trace(first_bug) as t_first_bug:
+    full_batch(first_bug, bias_bug=True, epochs=10)
+with nt.trace(first_right) as t_first_right:
+    full_batch(first_right, bias_bug=False, epochs=10)
+comparison = nt.compare(t_first_bug, t_first_right)
+print(comparison)
+
+# %% [markdown]
+# Every forward value, the loss and every backward value of step 0 agree, **including
+# the bias gradients** `grad_bias`: backpropagation is the same in both runs. The first
+# number that differs is the bias of `L1.N0` *after* the first update. The mistake sits
+# between the gradient and the step, and from step 1 on everything differs because the
+# biases do. `explain` of that update, in the run with the mistake, and its `check()`,
+# which recomputes the number with SGD's formula from the recorded gradient:
+
+# %%
+update = t_first_bug.explain("L1.N0", "update:b", step=0, digits=6)
+print(update)
+print(update.check())
+print("the bias moved by", update.value - t_first_bug[0].update["L1.N0"]["bias_before"],
+      "; lr · dL/db / 150 =", -0.01 * t_first_bug[0].backward["L1.N0"]["grad_bias"] / len(X))
+
+# %% [markdown]
+# The recorded step does not follow from the recorded gradient: the bias moved 150 times
+# less than $\text{lr}\cdot\partial L/\partial b$. The largest difference of each kind
+# of number, step by step:
+
+# %%
+fig = nt.viz.compare_plot(comparison)
+
+# %% [markdown]
 # ## 3. SGD with momentum
 #
 # Exercise 7 b trains a second 4-12-10-3 network (the next draws of the same stream) with

@@ -81,7 +81,7 @@ def fit_by_gradient_descent(D, epochs):
     w_out = np.linalg.lstsq(H, D, rcond=None)[0]                         # the best output layer
     net = nt.VectorizedNetwork.from_weights([np.ones((1, 4)), w_out[:4, None]], [b, w_out[4:]],
                                             activation=["relu", "identity"])
-    with nt.trace(net, neurons=["L1"], quantities=["weights_after", "bias_after"], every=10) as t:
+    with nt.trace(net, every=10) as t:                                  # every 10th step, in full
         hist = nt.fit(net, x[:, None], D[:, None], loss="mse", optimizer=nt.Adam(lr=0.01),
                       epochs=epochs, batch_size=None, shuffle=False, progress=False)
     return net, hist, t
@@ -116,35 +116,57 @@ fig.tight_layout()
 # For D1 the kinks settle at 4, 6 and 8, exactly the turns of the data; the fourth
 # neuron's kink stays left of the data, so its ReLU is a straight line over all of it and
 # carries the slope −2. For D2 two kinks find 3 and 5; the others stay out of the way
-# or merge. The fitted function at a few steps:
+# or merge.
+#
+# The network itself at a few recorded steps: each picture is the network rebuilt from
+# the weights and biases the trace recorded after that step's update (all five neurons),
+# with its kinks as dotted lines.
 
 # %%
-def function_at(t, step, D):
-    """The network's function at a recorded step, rebuilt from the trace's weights."""
-    hidden_w = [t[step].update[f"L1.N{j}"]["weights_after"][0] for j in range(4)]
-    hidden_b = [t[step].update[f"L1.N{j}"]["bias_after"] for j in range(4)]
-    H = np.maximum(np.outer(grid, hidden_w) + hidden_b, 0)
-    x = np.arange(len(D), dtype=float)
-    w_out = np.linalg.lstsq(np.c_[np.maximum(np.outer(x, hidden_w) + hidden_b, 0), np.ones(len(x))],
-                            D, rcond=None)[0]
-    return H @ w_out[:4] + w_out[4]
+def network_at(t, step):
+    """The 1-4-1 network as it was after the update of a recorded step."""
+    after = t[step].update
+    hidden_w = [after[f"L1.N{j}"]["weights_after"][0] for j in range(4)]
+    hidden_b = [after[f"L1.N{j}"]["bias_after"] for j in range(4)]
+    return relu_141(hidden_w, hidden_b, after["L2.N0"]["weights_after"], after["L2.N0"]["bias_after"])
 
 
-grid = np.linspace(-0.5, 12.5, 300)
+grid = np.linspace(-0.5, 12.5, 261)[:, None]
 net, hist, t = runs["D1"]
-fig, ax = plt.subplots(figsize=(6, 3.5))
-ax.plot(np.arange(13), D1, "ko", label="D1")
-for step in [t.steps[0], t.steps[20], t.steps[60], t.steps[-1]]:
-    ax.plot(grid, function_at(t, step, D1), lw=1.2, label=f"step {step}")
-ax.plot(grid, net.predict(grid[:, None])[:, 0], "k--", lw=0.8, label="final network")
-ax.set(xlabel="x", ylabel="y", title="D1: the broken line bends into place")
-ax.legend(fontsize=8)
+shown_steps = [t.steps[0], t.steps[5], t.steps[20], t.steps[60], t.steps[150], t.steps[-1]]
+fig, axes = plt.subplots(2, 3, figsize=(11, 5.5), sharex=True, sharey=True)
+for ax, step in zip(axes.ravel(), shown_steps):
+    at_step = network_at(t, step)
+    ax.plot(np.arange(13), D1, "ko", ms=4)
+    ax.plot(grid[:, 0], at_step.forward(grid)[:, 0], color="0.4")
+    for j in range(4):                                   # the colours of the plot above
+        neuron = at_step[f"L1.N{j}"]
+        ax.axvline(-neuron.bias / neuron.weights[0], color=f"C{j}", ls=":", lw=1.5)
+    ax.set_title(f"after step {step} (mse before it: {t[step].loss:.3g})", fontsize=9)
+    ax.set(ylim=(-2, 10), xlim=(-0.5, 12.5))
+fig.suptitle("D1: the network's broken line at six recorded steps (dotted: its four kinks)", fontsize=10)
 fig.tight_layout()
 
 # %% [markdown]
-# (The curves at earlier steps use the recorded hidden layer with its best output layer,
-# so that each shows where the kinks were.)
+# At step 0 the kinks sit where we started them, at −1 (left of the pictures), 3.25, 6.5
+# and 9.75, and the output layer makes the best of them. Then the kinks slide to the data's turns at 4, 6
+# and 8, and the straight pieces between them line up with the points.
 #
+# The same run can be stepped through in the **viewer**: `t.to_html(path)` writes one
+# self-contained HTML page from the trace (no server, no internet), with every recorded
+# step's forward and backward values on the network's picture, one neuron at a time,
+# and the chain rule of each number. In Jupyter, `t.show()` shows the page inline.
+
+# %%
+import tempfile
+from pathlib import Path
+
+page = t.to_html(Path(tempfile.gettempdir()) / "neurotrace_fit_D1.html", max_steps=40,
+                 title="D1 fitted by a 1-4-1 ReLU network")
+print(f"wrote {page.name}: {len(t)} recorded steps, 40 of them on the page")
+# webbrowser.open(page.as_uri())   # opens it in your browser (import webbrowser first)
+
+# %% [markdown]
 # ## 3. The surface $y = x_1^2 + x_2^2$
 #
 # The hands-on fits a 2-4-4-1 sigmoid network to 35 random points of the surface on

@@ -10,7 +10,8 @@
 # 1. the spread of $z$, layer by layer, for each initializer;
 # 2. gradient norms per layer: vanishing gradients;
 # 3. exploding gradients, and what clipping really cures;
-# 4. the hands-on's momentum-and-clipping neuron, and momentum and Adam on one problem.
+# 4. the hands-on's momentum-and-clipping neuron, and momentum and Adam on one problem;
+# 5. `nt.diagnose` finding these failures in a recorded run.
 
 # %%
 import os
@@ -273,7 +274,59 @@ fig.tight_layout()
 # Momentum keeps going in directions the gradients agree on, and Adam also scales each
 # weight's step by the size of its recent gradients: both get far lower than plain SGD in
 # the same number of steps.
+
+# %% [markdown]
+# ## 5. `nt.diagnose`: finding these failures in a trace
 #
+# `nt.diagnose(t)` reads a recorded run and names the usual failures: dead ReLUs,
+# saturated sigmoid or tanh neurons, vanishing or exploding gradients (the first layer's
+# gradients against the last layer's), a stalled loss. (`fit` also warns with its
+# findings at the end of a traced run; `warn=False` keeps that quiet here, to print them.)
+# Three runs, each traced in full:
+#
+# * **vanishing**: section 2's sigmoid network made two layers deeper (8 hidden layers);
+# * **saturated**: a 2-16-2 sigmoid network trained with a far too large learning rate,
+#   100, which throws its hidden neurons' $z$ far out where $f'(z) \approx 0$;
+# * **healthy**: section 4's tanh network with Adam.
+
+# %%
+def diagnosed_run(network, optimizer, epochs):
+    with nt.trace(network) as t_run:
+        nt.fit(network, Xm, Ym, loss="cross_entropy", optimizer=optimizer, epochs=epochs,
+               batch_size=50, shuffle=False, progress=False, warn=False)
+    return nt.diagnose(t_run)
+
+
+findings = {
+    "vanishing": diagnosed_run(nt.VectorizedNetwork([2] + [16] * 8 + [2], activation="sigmoid",
+                                                    output_activation="softmax", init="xavier", seed=0),
+                               nt.SGD(lr=0.1), epochs=5),
+    "saturated": diagnosed_run(nt.VectorizedNetwork([2, 16, 2], activation="sigmoid",
+                                                    output_activation="softmax", init="xavier", seed=0),
+                               nt.SGD(lr=100), epochs=10),
+    "healthy": diagnosed_run(nt.VectorizedNetwork([2, 16, 16, 2], activation="tanh",
+                                                  output_activation="softmax", init="xavier", seed=0),
+                             nt.Adam(lr=0.01), epochs=20),
+}
+for run, found in findings.items():
+    print(f"--- {run}: {len(found)} finding(s)")
+    for finding in found:
+        print(f"{finding.kind}: {finding}")
+
+# %% [markdown]
+# The deep sigmoid network's first layer gets gradients more than $10^4$ times smaller
+# than its last layer's, and its loss stalls near $\ln 2$, a coin toss. The learning rate
+# of 100 leaves five hidden neurons saturated for every sample. The healthy run gives
+# nothing to report.
+#
+# Section 3's exploding run needed no diagnosis: `fit` stopped it at the step where a
+# gradient became infinite, with a `TrainingDiverged` error that names the step and the
+# cures. `diagnose`'s "exploding" rule looks for the first layer's gradients being far
+# *larger* than the last layer's; in that network every layer's gradients are huge alike
+# (the forward values grow as fast as the errors on their way back), so it is the
+# divergence, not the ratio, that shows it.
+
+# %% [markdown]
 # ## Your turn
 #
 # **11.1** A ReLU layer has 50 inputs and 20 neurons. What standard deviation does He
