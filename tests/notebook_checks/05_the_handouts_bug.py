@@ -30,3 +30,25 @@ if EPOCHS == 10000:
 # %% a wrong gradient: the hand-out's hidden step is not the slope; backprop's is
 assert not np.allclose(handout_grad, numeric[:2], rtol=1e-3)
 assert nt.gradcheck(fresh, X[2:3], Y[2:3], loss="sse") < 1e-7
+
+# %% nt.compare: the first difference is what the output neuron sends back, at step 0
+first = comparison.first
+assert (first.step, first.index, first.phase, first.node, first.quantity) == \
+    (0, 4, "backward", "L2.N0", "sent:L1.N0")
+w_forward = correct_steps[0][2].values["w"][0]               # forward L2.N0: its weights
+delta0 = correct_steps[0][4].values["delta"]
+assert first.value1 == delta0 * w_forward
+assert np.isclose(first.value2, delta0 * (w_forward - 0.5 * correct_steps[0][4].values["grad_weights"][0]),
+                  rtol=1e-15)
+for e1, e2 in zip(correct_steps[0][:4], handout_steps[0][:4]):        # forward and loss: identical
+    assert all(np.array_equal(e1.values[q], e2.values[q]) for q in e1.values)
+assert comparison.table["z"][0] == 0 and comparison.table["z"][1] > 0
+# the stepped HandoutNeuron network is the hand-out's own code, to rounding
+for a, b in zip(replayed, stepped_w):
+    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+# and the correct stepped run is neurotrace's fit from the same start
+fit_net = xor_network(nt.Neuron)
+nt.fit(fit_net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=5, batch_size=1, shuffle=False,
+       progress=False)
+for name in ["L1.N0", "L1.N1", "L2.N0"]:
+    np.testing.assert_array_equal(fit_net[name].weights, correct_net[name].weights)

@@ -15,7 +15,7 @@
 # loss was computed with those. Step 3 uses other weights, so what the hidden neurons
 # receive is not the gradient. The mistake is small, easy to make, and instructive:
 # the network still learns. This notebook runs the hand-out's code as printed, next to
-# neurotrace, and finds the first number where they part ways.
+# neurotrace, and finds the first number where they part ways with `nt.compare`.
 
 # %%
 import os
@@ -237,7 +237,97 @@ ax.legend(fontsize=8)
 fig.tight_layout()
 
 # %% [markdown]
-# ## 4. A wrong gradient can still learn
+# ## 4. Where do they part? `nt.compare`
+#
+# To compare the two runs number by number, put the hand-out's order into a neurotrace
+# neuron: `HandoutNeuron` computes $\delta$ and its gradients as any neuron does, then
+# sends back $\delta$ times the weights **after** this step's update, the hand-out's two
+# lines `self.weights -= learning_rate * d_4` and `return d_2 * self.weights`. (The
+# update itself stays the optimizer's job, with the same learning rate, so the weights
+# follow the hand-out's.)
+
+# %%
+LEARNING_RATE = 0.5
+
+
+class HandoutNeuron(nt.Neuron):
+    """A neurotrace neuron that sends its error back the hand-out's way: with updated weights."""
+
+    def backward(self, dL_da, **options):
+        super().backward(dL_da, **options)                           # delta, dL/dw, dL/db
+        updated = self.weights - LEARNING_RATE * self.grad_weights   # self.weights -= learning_rate * d_4
+        return self.delta * updated                                  # return d_2 * self.weights
+
+
+def xor_network(neuron_class):
+    """The hand-out's XOR start (np.random.seed(42)), built from `neuron_class` neurons."""
+    (w0, b0), (w1, b1), (w2, b2) = start
+    return nt.NeuralNetwork([[neuron_class(2, "sigmoid", weights=w0, bias=b0),
+                              neuron_class(2, "sigmoid", weights=w1, bias=b1)],
+                             [neuron_class(2, "sigmoid", weights=w2, bias=b2)]])
+
+
+def stepped(network, epochs):
+    """`epochs` epochs of one sample per step, each step run event by event by nt.step_through."""
+    optimizer, steps = nt.SGD(lr=LEARNING_RATE), []
+    for _ in range(epochs):
+        for x, y in zip(X, Y):
+            steps.append(nt.step_through(network, x, y, loss="sse", optimizer=optimizer).run())
+    return steps
+
+
+handout_net, correct_net = xor_network(HandoutNeuron), xor_network(nt.Neuron)
+handout_steps, correct_steps = stepped(handout_net, 5), stepped(correct_net, 5)    # 20 steps
+comparison = nt.compare(correct_steps, handout_steps)
+print(comparison.first)
+
+# %% [markdown]
+# `nt.compare` walks both runs step by step and, inside each step, event by event
+# (forward, loss, backward, update), and reports the first value that differs: step 0,
+# event 4, the backward pass of the output neuron `L2.N0`, the error it sends to
+# `L1.N0`. Everything before it agrees to the last bit: the forward pass, the loss, the
+# output neuron's $\delta$ and its gradients. The two events side by side, correct first:
+
+# %%
+print(correct_steps[0][4])
+print(handout_steps[0][4])
+
+# %% [markdown]
+# Same $\delta = 0.1188$, same weight $-0.8838$ in the forward pass, but the hand-out
+# sends $-0.1093$ instead of $0.1188 \cdot (-0.8838) = -0.105$. The next event, the
+# hidden neuron's, receives it; its first line does not add up:
+
+# %%
+print(handout_steps[0][5])
+
+# %% [markdown]
+# From there the difference spreads: to the hidden neuron's $\delta$ and gradients, to
+# its update, and from the next step on to every value. `nt.viz.compare_plot` draws the
+# largest difference of each quantity at every step (log scale; the dotted line is the
+# first difference), and `print(comparison)` gives the same as numbers:
+
+# %%
+fig = nt.viz.compare_plot(comparison)
+print(comparison)
+
+# %% [markdown]
+# Does `HandoutNeuron` really run the hand-out's code? After these 5 epochs its weights
+# are what the hand-out's own code gives after 5 epochs from the same start, to rounding:
+
+# %%
+np.random.seed(42)
+replay = NeuralNetwork([[Neuron(2, sigmoid, sigmoid_derivative), Neuron(2, sigmoid, sigmoid_derivative)]],
+                       [Neuron(2, sigmoid, sigmoid_derivative)])
+for epoch in range(5):
+    for x, y in zip(X, Y):
+        replay.backpropagate(x, y, 0.5)
+replayed = [n.weights for n in replay.hidden_layers[0] + replay.output_layer]
+stepped_w = [handout_net[name].weights for name in ["L1.N0", "L1.N1", "L2.N0"]]
+print("largest difference of a weight after 5 epochs:",
+      max(float(np.max(np.abs(a - b))) for a, b in zip(replayed, stepped_w)))
+
+# %% [markdown]
+# ## 5. A wrong gradient can still learn
 #
 # Both runs solve XOR. The hand-out's error differs from the gradient by using
 # $w - \eta\,\delta x$ instead of $w$: a small change while the learning rate and
@@ -271,8 +361,9 @@ print("                 slope by nudging          =", np.round(numeric[:2], 8))
 # ## What we did
 #
 # * Ran the hand-out's own code: its printed XOR totals, digit for digit.
-# * Found the first number where it departs from backpropagation: the error the output
-#   neuron sends back, computed with the weights it has just updated.
+# * Found the first number where it departs from backpropagation with `nt.compare`:
+#   step 0, event 4, the error the output neuron sends back, computed with the weights it
+#   has just updated; `nt.viz.compare_plot` showed the difference spreading.
 # * Ran the same start correctly: 1.0046 … 0.0017, and the hidden weight of exercise 5,
 #   0.48609721 instead of 0.48814507.
 # * A wrong gradient can still learn; only an independent check (finite differences)
