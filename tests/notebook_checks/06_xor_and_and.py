@@ -53,3 +53,18 @@ np.testing.assert_allclose(stuck.predict(X).ravel()[1:], 2 / 3, atol=0.05)
 
 # %% AND with two one-hot outputs
 assert P_and.shape == (4, 2) and nt.accuracy(P_and, Y_and) == 1.0
+
+# %% contributions: the recorded batch step's shares add up to its gradient
+for k, (name, q) in enumerate(PARAMETERS):
+    used = t_plateau[0].backward[name]["grad_bias" if q == "b" else "grad_weights"]
+    used = used if q == "b" else used[int(q[1:])]
+    assert abs(shares[:, k].sum() - used) < 1e-15
+assert shares[1, 8] < 0 < shares[0, 8] and shares[3, 8] > 0   # [0,1] pulls the bias up, [0,0], [1,1] down
+
+# %% diagnose: nothing on the stuck sigmoid network; a dead ReLU and a stall on ReLU seed 9; nothing on seed 1
+assert nt.diagnose(t_stuck) == []
+found = nt.diagnose(relu_runs[9])
+assert [f.kind for f in found] == ["dead_relu", "stalled"] and found[0].nodes == ["L1.N0"]
+assert found[0].steps[0] == 0
+assert np.all(relu_runs[9].series("L1.N0", "a") == 0)
+assert nt.diagnose(relu_runs[1]) == []

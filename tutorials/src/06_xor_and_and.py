@@ -16,9 +16,10 @@
 # * plain gradient descent (SGD) with learning rate 0.5, for 10 000 epochs.
 #
 # We record the first and the last epoch with the tracer, explain the long plateau with
-# each sample's share of the gradient, look at one step in detail, draw the network, see
-# a start that never learns, train AND with the right number of one-hot outputs, and end
-# with an experiment on **vanishing gradients**.
+# each sample's share of the gradient (`t.contributions`), look at one step in detail,
+# draw the network, see starts that never learn and ask `nt.diagnose` about them, train
+# AND with the right number of one-hot outputs, and end with an experiment on
+# **vanishing gradients**.
 
 # %%
 import os
@@ -116,41 +117,45 @@ fig = nt.viz.loss_curve(history, ylabel="sse loss on the 4 samples")
 #
 # On the plateau the network is not standing still for lack of gradient. Each sample has
 # its own gradient, its **share** of the epoch's update, and the shares pull in opposite
-# directions. Stop a copy of the network in the middle of the plateau (after 1500 epochs)
-# and compute each sample's share of the gradient of every parameter:
+# directions. Stop a copy of the network in the middle of the plateau (after 1500 epochs),
+# and record one full-batch step on the four samples: with the `sse` loss the step's
+# gradient is the sum of the four samples' gradients, and `t.contributions(name,
+# quantity)` gives each sample's share, $\delta_s \cdot x_s$ (or $\delta_s$ for a bias).
 
 # %%
 plateau = handout_start()
 nt.fit(plateau, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=1500, batch_size=1,
        shuffle=False, progress=False)
-names = ["L1.N0.w0", "L1.N0.w1", "L1.N0.b", "L1.N1.w0", "L1.N1.w1", "L1.N1.b",
-         "L2.N0.w0", "L2.N0.w1", "L2.N0.b"]
+PARAMETERS = [(name, q) for name in ["L1.N0", "L1.N1", "L2.N0"] for q in ["w0", "w1", "b"]]
 
 
-def flat_gradient(network, x, y):
-    """One sample's gradient of every parameter, in the order of `names`."""
-    (dW1, db1), (dW2, db2) = network.gradients(x[None], y[None], loss="sse")
-    return np.concatenate([np.append(dW1[:, 0], db1[0]), np.append(dW1[:, 1], db1[1]),
-                           np.append(dW2[:, 0], db2[0])])
+def shares_of_one_batch_step(network):
+    """Record one full-batch step of a copy of `network`; return its trace and every share."""
+    copy = nt.NeuralNetwork.from_weights([W.copy() for W, _ in network.parameters()],
+                                         [b.copy() for _, b in network.parameters()], activation="sigmoid")
+    with nt.trace(copy) as t_batch:
+        nt.fit(copy, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=1, batch_size=None,
+               shuffle=False, progress=False, warn=False)
+    shares = np.column_stack([t_batch.contributions(name, q, step=0) for name, q in PARAMETERS])
+    return t_batch, shares                       # shares[s, k]: sample s's share of parameter k
 
 
-shares = np.array([flat_gradient(plateau, x, y) for x, y in zip(X, Y)])
+t_plateau, shares = shares_of_one_batch_step(plateau)
 print("outputs on the plateau:", plateau.predict(X).ravel().round(3), " total error",
       round(float(np.sum((Y - plateau.predict(X)) ** 2)), 4))
 print(f"{'parameter':10}" + "".join(f"{str(x.astype(int)):>12}" for x in X) + f"{'sum':>12}")
-for k, name in enumerate(names):
-    print(f"{name:10}" + "".join(f"{v:12.5f}" for v in shares[:, k]) + f"{shares[:, k].sum():12.5f}")
+for k, (name, q) in enumerate(PARAMETERS):
+    print(f"{name + '.' + q:10}" + "".join(f"{v:12.5f}" for v in shares[:, k]) + f"{shares[:, k].sum():12.5f}")
 
-fig, ax = plt.subplots(figsize=(9, 3.5))
-width = 0.2
-for i, x in enumerate(X):
-    ax.bar(np.arange(len(names)) + (i - 1.5) * width, shares[i], width, label=f"sample {x.astype(int)}")
-ax.plot(np.arange(len(names)), shares.sum(axis=0), "k_", markersize=18, mew=2, label="sum")
-ax.set_xticks(np.arange(len(names)), names, rotation=30)
-ax.axhline(0, color="gray", lw=0.8)
-ax.set_ylabel("dL/dparameter")
-ax.set_title("Each sample's share of the gradient on the plateau (epoch 1500)")
-ax.legend(fontsize=8)
+# %% [markdown]
+# `nt.viz.contributions_plot` draws the shares of one gradient as bars, one per sample,
+# with their sum (samples 0 to 3 are $[0, 0]$, $[0, 1]$, $[1, 0]$, $[1, 1]$): here the
+# bias of the output neuron and the bias of the hidden neuron `L1.N1`.
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.4))
+nt.viz.contributions_plot(t_plateau, "L2.N0", "b", ax=left)
+nt.viz.contributions_plot(t_plateau, "L1.N1", "b", ax=right)
 fig.tight_layout()
 
 # %% [markdown]
@@ -159,8 +164,9 @@ fig.tight_layout()
 # cannot tell them apart. Look at the output neuron's bias: $[0, 1]$ (target 1) pulls the
 # output up (a negative share, about −0.15), $[0, 0]$ and $[1, 1]$ (target 0) pull it
 # down (about +0.07 each). The shares nearly cancel, and the sum, what an epoch actually
-# moves, is more than ten times smaller than the largest share: the network creeps. It
-# escapes once a hidden neuron has drifted far enough to separate $[0, 1]$ from the
+# moves, is more than ten times smaller than the largest share: the network creeps. The
+# hidden neuron `L1.N1` is pulled both ways too: up by $[1, 0]$, down by $[0, 0]$ and
+# $[1, 1]$. It escapes once a hidden neuron has drifted far enough to separate $[0, 1]$ from the
 # other two; then the shares stop cancelling and the loss drops within a few hundred
 # epochs.
 
@@ -268,9 +274,16 @@ fig = nt.viz.decision_boundary(net, X, Y)
 # try them.
 
 # %%
+def traced_run(network, epochs):
+    """Train on XOR as the hand-out does, every step traced."""
+    with nt.trace(network) as t_run:
+        nt.fit(network, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=epochs, batch_size=1,
+               shuffle=False, progress=False, warn=False)
+    return t_run
+
+
 stuck = nt.NeuralNetwork([2, 2, 1], activation="sigmoid", init="uniform", seed=0)
-nt.fit(stuck, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=2000, batch_size=1,
-       shuffle=False, progress=False)
+t_stuck = traced_run(stuck, 2000)
 stuck_outputs = stuck.predict(X).ravel()
 stuck_error = float(np.sum((Y.ravel() - stuck_outputs) ** 2))
 print("after 2000 epochs, outputs:", stuck_outputs.round(3), " total error:", round(stuck_error, 4))
@@ -283,9 +296,43 @@ print("after 2000 epochs, outputs:", stuck_outputs.round(3), " total error:", ro
 # and training more does not leave it.
 
 # %%
-stuck_shares = np.array([flat_gradient(stuck, x, y) for x, y in zip(X, Y)])
+t_stuck_batch, stuck_shares = shares_of_one_batch_step(stuck)
 print("largest share of one sample:", np.abs(stuck_shares).max().round(4),
       "  largest sum over the 4 samples:", np.abs(stuck_shares.sum(axis=0)).max().round(6))
+
+# %% [markdown]
+# ### Asking `nt.diagnose`
+#
+# `nt.diagnose(t)` reads a trace and looks for the usual ways training goes wrong: dead
+# ReLUs, saturated sigmoids, gradients that vanish or explode on the way back, a loss that
+# has stopped moving. On this stuck network it finds nothing: no neuron is dead or
+# saturated, and the loss still creeps down (0.46 to 0.35 over the second half of the
+# run, slower and slower towards $1/3$), so it has not stalled either. A flat region where
+# the samples' shares cancel is not one of its rules; the shares above are what explain it.
+
+# %%
+print("findings on the stuck sigmoid network:", nt.diagnose(t_stuck))
+
+# %% [markdown]
+# With ReLU hidden neurons a start can get stuck in a way `diagnose` does see. The same
+# 2-2-1 network with ReLU hidden neurons and He initialization, from two seeds: seed 9
+# ends with the same three outputs near $2/3$; seed 1 learns XOR.
+
+# %%
+relu_runs = {}
+for seed in [9, 1]:
+    relu_net = nt.NeuralNetwork([2, 2, 1], activation="relu", output_activation="sigmoid", init="he",
+                                seed=seed)
+    relu_runs[seed] = traced_run(relu_net, 1000)
+    print(f"seed {seed}: outputs {relu_net.predict(X).ravel().round(3)}")
+    for finding in nt.diagnose(relu_runs[seed]) or ["no findings: a healthy run"]:
+        print("  ", finding)
+
+# %% [markdown]
+# For seed 9 the hidden neuron `L1.N0` outputs 0 for every input from the very first
+# step: $z < 0$ everywhere, so $f'(z) = 0$ and no gradient ever reaches its weights
+# (notebook 01's dead neuron). The network is left with one hidden neuron, which cannot
+# draw XOR's two lines, and the loss stops moving. Seed 1's run has nothing to report.
 
 # %% [markdown]
 # ## 7. AND, with one-hot outputs
@@ -398,7 +445,9 @@ sigmoid, tanh = medians["sigmoid"], medians["tanh"]
 # * Drew the network at the first and last step, the loss curve, and the decision
 #   boundary.
 # * Explained the plateau (and a start that stays stuck) with each sample's share of the
-#   gradient: large shares that cancel.
+#   gradient, `t.contributions` and `nt.viz.contributions_plot`: large shares that cancel.
+# * Asked `nt.diagnose`: nothing on the stuck sigmoid network (no rule covers cancelling
+#   shares), a dead ReLU and a stalled loss on a stuck ReLU start, nothing on a healthy run.
 # * Trained AND with one output per class: two, not the hand-out's four.
 # * Measured how the gradient shrinks layer by layer in a deep sigmoid network, and how
 #   tanh avoids it.
