@@ -31,3 +31,9 @@ assert_printed(net4c.forward(x4c), [0.0, 0.2621146])
 # %% the week-41 exercise 3 d: linear layers collapse into one; ReLU layers do not
 np.testing.assert_allclose(linear_net.forward(X_test), one_layer.forward(X_test), rtol=1e-12, atol=1e-12)
 assert np.max(np.abs(design @ coef - Y_relu)) > 0.5
+
+# %% the homework's table, event by event: z and a of every neuron at x = 2, weights unchanged
+assert [e.key for e in forward_events] == [("forward", f"L1.N{j}") for j in range(4)] + [("forward", "L2.N0")]
+assert [e.values["z"] for e in forward_events] == [-1.0, 3.0, 1.0, -1.0, -3.0]
+assert [e.values["a"] for e in forward_events] == [0.0, 3.0, 1.0, 0.0, -3.0]
+np.testing.assert_array_equal(homework["L2.N0"].weights, [0.0, -1.0, -1.0, 0.0])   # no update was made

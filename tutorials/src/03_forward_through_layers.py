@@ -54,6 +54,19 @@ print("output      :", output[0], "                the student: -3")
 nt.viz.network_graph(homework, show="values")
 
 # %% [markdown]
+# The student's working, line by line, is what `nt.step_through` prints: it runs a
+# training step one **event** at a time, and the first five are the forward pass, one
+# neuron each, with its equation and the numbers in it. (A step needs a target; take the
+# homework's data set value at $x = 2$, $y = 4$, as notebook 04 does. The forward pass does
+# not read it.)
+
+# %%
+stepper = nt.step_through(homework, np.array([2.0]), np.array([4.0]), loss="sse")
+forward_events = [next(stepper) for _ in range(5)]
+for event in forward_events:
+    print(event)
+
+# %% [markdown]
 # The student also evaluated $x = 0, 1, 3$ ($0, -1, -5$): a batch of four samples
 # goes through in one call, one row per sample.
 
