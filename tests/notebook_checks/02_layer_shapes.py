@@ -48,3 +48,9 @@ assert cell13[0][20] == 5.32959636083938
 assert np.max(np.abs(ours_p - notes_p)) < 1e-15
 assert abs(categorical_cross_entropy(notes_p, y_spiral)
            - ours.loss(X_spiral, nt.datasets.one_hot(y_spiral, 3), "cross_entropy")) < 1e-12
+
+# %% the stepped layer: each backward event's dL/dw is one column of dW (one row of the course's)
+for j, event in enumerate(backward_events):
+    assert event.key == ("backward", f"L1.N{j}")
+    np.testing.assert_array_equal(event.values["grad_weights"], dW[:, j])
+    assert event.values["grad_bias"] == db[j] and event.values["delta"] == deltas[j]

@@ -125,6 +125,20 @@ print(t.explain("L1.N0", "w1", step=0))
 # has its error $\delta_j = dC/dz_j$, and its weight gradient is $\delta_j \cdot x$ (one
 # number per input). Stack the neurons' gradients as columns and you have neurotrace's
 # `dW`; as rows, the course's `np.outer(dC_dz, x)`.
+#
+# `nt.step_through` shows it happen: it runs a training step of a fresh copy of the layer
+# one event at a time, and each neuron's backward event prints its row,
+# $dC/dw = \delta \cdot x$, with the numbers, and what it sends back to the inputs.
+
+# %%
+stepper = nt.step_through(nt.NeuralNetwork.from_weights([W.T], [b], activation="sigmoid"),
+                          x, target, loss="mse")
+backward_events = [stepper.run_to("backward", n.name) for n in neurons]
+for event in backward_events:
+    print(event)
+
+# %% [markdown]
+# The same rows, read off the neurons of `layer`, stacked into the matrix:
 
 # %%
 for n in neurons:
