@@ -70,6 +70,23 @@ EX5_DELTA, EX5_W_AFTER, EX5_HIDDEN = _exercise5()
 
 HW_HIDDEN = np.array([0.0, 28.0, 28.0, 0.0])
 
+
+def _plateau():
+    """dL/db of L2.N0 on the XOR plateau (notebook 06), by finite differences: the batch and [0, 1]."""
+    X, Y = nt.datasets.xor()
+    draw = np.random.RandomState(42)                 # np.random.seed(42)'s numbers
+    (w0, b0), (w1, b1), (w2, b2) = [(draw.uniform(-1, 1, 2), draw.uniform(-1, 1)) for _ in range(3)]
+    net = nt.NeuralNetwork.from_weights([np.column_stack([w0, w1]), w2.reshape(2, 1)],
+                                        [np.array([b0, b1]), np.array([b2])], activation="sigmoid")
+    nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=1500, batch_size=1,
+           shuffle=False, progress=False, warn=False)
+    whole = nt.numerical_gradients(net, X, Y, loss="sse")[-1]           # the last parameter: L2.N0.b
+    one = nt.numerical_gradients(net, X[1:2], Y[1:2], loss="sse")[-1]
+    return whole, one
+
+
+PLATEAU_DB, PLATEAU_SHARE_01 = _plateau()
+
 # (exercise, wrong answer, a phrase its hint must contain)
 WRONG = [
     ("00.1", -12.0, "dL/da = 2a, not a"),
@@ -111,6 +128,9 @@ WRONG = [
     ("06.1", 4, "one per row of the truth table"),
     ("06.1", 1, "one output per class"),
     ("06.2", 0.5, "a squared error is smallest at the mean"),
+    ("06.3", PLATEAU_DB / 4, "the mean of the shares"),
+    ("06.3", PLATEAU_SHARE_01, "the share of the sample [0, 1] alone"),
+    ("06.3", -PLATEAU_DB, "wrong sign"),
 ]
 
 
@@ -130,7 +150,8 @@ def test_every_exercise_has_a_wrong_answer_tested_here():
 def test_right_answers_computed_here_pass():
     assert check("00.1", -24.0) and check("00.2", -2 * POINTS.sum(axis=0))
     assert check("00.3", "Median") and check("01.1", RIGHT_01_1) and check("01.2", False)
-    assert check("06.1", 2) and check("06.2", 2 / 3)
+    assert check("06.1", 2) and check("06.2", 2 / 3) and check("06.3", PLATEAU_DB)
+    assert check("06.3", round(PLATEAU_DB, 5))                # as the notebook's table prints it
     assert check("02.1", (3, 5)) and check("02.2", np.outer(DELTA42, X42))
     assert check("02.3", W42.T @ DELTA42)
     assert check("03.1", -9.0) and check("03.2", False) and check("03.3", [5.0])

@@ -126,6 +126,41 @@ register(Exercise(
                                    "targets are 1: a squared error is smallest at the mean.")],
     hint="one value c for targets 1, 1, 0: which c makes (1-c)^2 + (1-c)^2 + (0-c)^2 smallest?"))
 
+def _plateau_network():
+    """The hand-out's XOR start (np.random.seed(42), uniform(-1, 1)) after 1500 epochs of SGD."""
+    from .. import datasets
+    X, Y = datasets.xor()
+    draw = np.random.RandomState(42)                  # the numbers np.random.seed(42) gives
+    (w0, b0), (w1, b1), (w2, b2) = [(draw.uniform(-1, 1, 2), draw.uniform(-1, 1)) for _ in range(3)]
+    net = NeuralNetwork.from_weights([np.column_stack([w0, w1]), w2.reshape(2, 1)],
+                                     [np.array([b0, b1]), np.array([b2])], activation="sigmoid")
+    fit(net, X, Y, loss="sse", optimizer=SGD(lr=0.5), epochs=1500, batch_size=1, shuffle=False,
+        progress=False, warn=False)
+    return net, X, Y
+
+
+def _plateau_bias_gradient(sample=None):
+    """dL/db of L2.N0 for the full batch on the plateau (or one sample's share of it)."""
+    net, X, Y = _plateau_network()
+    if sample is not None:
+        X, Y = X[sample:sample + 1], Y[sample:sample + 1]
+    (_, _), (_, db) = net.gradients(X, Y, loss="sse")
+    return float(db[0])
+
+
+register(Exercise(
+    "06.3", "on the plateau the batch step's dL/db of L2.N0 is the sum of the four shares, "
+            "about -0.0054.",
+    answer=_plateau_bias_gradient,
+    mistakes=[Mistake(lambda: _plateau_bias_gradient(sample=1),
+                      "that is the share of the sample [0, 1] alone, the largest one: the "
+                      "batch step adds the shares of all four samples.")],
+    factors={0.25: "that is the mean of the shares: the sse loss sums over the samples, so "
+                   "the batch gradient is their sum."},
+    rtol=2e-3,                                        # the table prints it to 5 decimals
+    hint="t_plateau.contributions(\"L2.N0\", \"b\", step=0) gives the four shares; the step "
+         "uses what they add up to."))
+
 # --------------------------------------------------------------------------------------
 # 01 One neuron
 # --------------------------------------------------------------------------------------

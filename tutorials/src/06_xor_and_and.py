@@ -473,3 +473,12 @@ nt.exercises.check("06.1", answer)
 # %% tags=["exercise"]
 answer = ...
 nt.exercises.check("06.2", answer)
+
+# %% [markdown]
+# **06.3** On the plateau (section 2), the output neuron's bias gets one share of the
+# gradient from each sample. What gradient $\partial L/\partial b$ of `L2.N0` does the
+# full-batch step use? (A number; `t_plateau.contributions` gives the shares.)
+
+# %% tags=["exercise"]
+answer = ...
+nt.exercises.check("06.3", answer)
