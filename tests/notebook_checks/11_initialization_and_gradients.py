@@ -40,3 +40,4 @@ deep = nt.VectorizedNetwork([2] + [16] * 8 + [2], activation="sigmoid", output_a
                             init="xavier", seed=0)
 grads = deep.gradients(Xm[:50], Ym[:50], "cross_entropy")        # step 0, independently of the trace
 assert np.sqrt(np.mean(grads[-1][0] ** 2)) / np.sqrt(np.mean(grads[0][0] ** 2)) > 1e4
+assert min(exploding_rms) > 100 and 0.1 < exploding_rms[0] / exploding_rms[-1] < 10

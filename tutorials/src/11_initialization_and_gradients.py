@@ -324,7 +324,14 @@ for run, found in findings.items():
 # cures. `diagnose`'s "exploding" rule looks for the first layer's gradients being far
 # *larger* than the last layer's; in that network every layer's gradients are huge alike
 # (the forward values grow as fast as the errors on their way back), so it is the
-# divergence, not the ratio, that shows it.
+# divergence, not the ratio, that shows it. Its gradients at the start, layer by layer
+# (the first batch of 50):
+
+# %%
+exploding_grads = exploding_network().gradients(Xm[:50], Ym[:50], "cross_entropy")
+exploding_rms = [float(np.sqrt(np.mean(dW ** 2))) for dW, db in exploding_grads]
+print("rms of dL/dW, layers 1..7:", " ".join(f"{v:.3g}" for v in exploding_rms))
+print(f"first layer / last layer: {exploding_rms[0] / exploding_rms[-1]:.2f}")
 
 # %% [markdown]
 # ## Your turn
