@@ -50,10 +50,18 @@ def _week42_two_layers():
     a2 = 1 / (1 + np.exp(-(W2 @ a1 + b2)))
     dC_da2 = 2 * (a2 - y) / 4
     delta2 = dC_da2 * a2 * (1 - a2)
-    return W2[:, 2] @ delta2, delta2[0] * W2[0, 2], W2[:, 2] @ dC_da2
+    received = W2[:, 2] @ delta2
+    db1_2 = received * a1[2] * (1 - a1[2])                 # dC/db of L1.N2, by hand
+
+    def loss(bias1):
+        out = 1 / (1 + np.exp(-(W2 @ (1 / (1 + np.exp(-(W1 @ x + bias1)))) + b2)))
+        return np.mean((out - y) ** 2)
+
+    nudged = loss(b1 + [0.0, 0.0, 0.01]) - loss(b1)       # the actual change of the loss
+    return received, delta2[0] * W2[0, 2], W2[:, 2] @ dC_da2, db1_2, nudged
 
 
-RECEIVED, ONE_SHARE, NO_DERIVATIVE = _week42_two_layers()
+RECEIVED, ONE_SHARE, NO_DERIVATIVE, DB_L1N2, NUDGED_L1N2 = _week42_two_layers()
 HW_OUTPUT = -14.0 * np.array([0.0, 3.0, 1.0, 0.0])
 
 
@@ -121,6 +129,9 @@ WRONG = [
     ("04.2", -HW_OUTPUT, "check the sign"),
     ("04.3", np.full(4, -56.0), "not max(0, x)"),
     ("04.3", -HW_HIDDEN, "check the sign"),
+    ("04.4", DB_L1N2, "the gradient dC/db itself"),
+    ("04.4", NUDGED_L1N2, "that is the actual change"),
+    ("04.4", -DB_L1N2 * 0.01, "wrong sign"),
     ("01.3", (0.6346325032155706 - 0.31907088859242594) / 4, "undo the sigmoid first"),
     ("05.1", [EX5_DELTA * EX5_W_AFTER] * 2, "what the hand-out sends"),
     ("05.2", 0.48814507, "the hand-out's value"),
@@ -156,6 +167,7 @@ def test_right_answers_computed_here_pass():
     assert check("02.3", W42.T @ DELTA42)
     assert check("03.1", -9.0) and check("03.2", False) and check("03.3", [5.0])
     assert check("04.1", RECEIVED) and check("04.2", HW_OUTPUT) and check("04.3", HW_HIDDEN)
+    assert check("04.4", DB_L1N2 * 0.01)
     assert check("05.1", [EX5_DELTA * 0.5] * 2) and check("05.2", EX5_HIDDEN) and check("05.3", False)
     assert round(EX5_HIDDEN, 8) == 0.48609721
     assert check("01.3", 0.32754682879878394)

@@ -392,6 +392,33 @@ register(Exercise(
     factors={-1.0: "check the sign: L = (y - f)^2, so dL/df = -2 (y - f) = 2 (f - y)."},
     hint="dL/df = -14; neuron i: -14 * w0i * (1 if z_i > 0 else 0) * 2."))
 
+def _bias_nudge(actual=False):
+    """The loss change when b of L1.N2 rises by 0.01: first order (dC/db * 0.01), or actual."""
+    net = _week42_two_layers()
+    predicted = float(net["L1.N2"].grad_bias) * 0.01
+    if not actual:
+        return predicted
+    stream = np.random.RandomState(314)
+    stream.rand(2), stream.rand(3), stream.randn(3, 2), stream.randn(3)
+    x, target = stream.rand(2), stream.rand(4)
+    (W1, b1), (W2, b2) = [(W.copy(), b.copy()) for W, b in net.parameters()]
+    before = net.loss(x, target, "mse")
+    b1[2] += 0.01
+    nudged = NeuralNetwork.from_weights([W1, W2], [b1, b2], activation="sigmoid")
+    return nudged.loss(x, target, "mse") - before
+
+
+register(Exercise(
+    "04.4", "to first order the loss changes by dC/db of L1.N2 times 0.01, about 7.65e-05.",
+    answer=_bias_nudge,
+    mistakes=[Mistake(lambda: _bias_nudge(actual=True),
+                      "that is the actual change (what_if's .change); the first-order "
+                      "prediction is the gradient times 0.01 (its .predicted). They differ in "
+                      "the 4th digit: the curvature of the loss.")],
+    factors={100.0: "that is the gradient dC/db itself: multiply by the change, 0.01."},
+    hint="the gradient is db1[2] (or step.backward['L1.N2']['grad_bias']); t.what_if"
+         "('L1.N2', 'b', by=0.01, step=0) shows both numbers."))
+
 # --------------------------------------------------------------------------------------
 # 05 The hand-out's bug
 # --------------------------------------------------------------------------------------

@@ -47,3 +47,4 @@ assert half_done.index == 11 and rest[0].key == ("backward", "L1.N1")
 assert nudge.predicted == dW1[0, 0] * 0.01
 assert abs(nudge.change - nudge.predicted) < 0.01 * abs(nudge.predicted)
 assert page.name == "neurotrace_week42_step.html" and page.stat().st_size < 200_000
+assert fork_event.index == 12

@@ -18,3 +18,8 @@ w_out = np.array([0.0, -1.0, -1.0, 0.0])
 z_hidden = np.array([-1.0, 3.0, 1.0, -1.0])
 answer = dL_df * w_out * (z_hidden > 0) * 2.0           # dL/df * w0i * relu'(z_i) * x
 nt.exercises.check("04.3", answer)
+
+# %%
+answer = db1[2] * 0.01                                  # dC/db of L1.N2 times the change
+print(t.what_if("L1.N2", "b", by=0.01, step=0))         # .predicted is this; .change the actual
+nt.exercises.check("04.4", answer)

@@ -184,6 +184,17 @@ nt.viz.network_graph(t, step=0, show="gradients", event=half_done)
 print(next(stepper))
 
 # %% [markdown]
+# The fork inside one picture: `nt.viz.neuron_graph` of `L1.N0` drawn up to this event.
+# On the right its four successors, each with its weight on $a$, its $\delta$ and the
+# share $\delta \cdot w$ it sends back; these four add up to the $\partial C/\partial a$
+# in the box of $a$, which flows on through $f'(z)$ to $z$, the sum, the bias and the
+# weights.
+
+# %%
+fork_event = [e for e in t.events(0) if e.key == ("backward", "L1.N0")][0]
+nt.viz.neuron_graph(t, "L1.N0", step=0, event=fork_event)
+
+# %% [markdown]
 # `t.explain` writes any recorded number as the equation that made it, here what
 # `L1.N0` received, $\partial C/\partial a$, with the four terms:
 
@@ -406,3 +417,12 @@ nt.exercises.check("04.2", answer)
 # %% tags=["exercise"]
 answer = ...
 nt.exercises.check("04.3", answer)
+
+# %% [markdown]
+# **04.4** In the week-42 network of section 1, raise the bias of `L1.N2` by 0.01. By how
+# much does the loss change, to first order (the gradient's prediction)? Then check your
+# number with `t.what_if`.
+
+# %% tags=["exercise"]
+answer = ...
+nt.exercises.check("04.4", answer)
