@@ -123,8 +123,6 @@ def test_explanations_are_bounded_and_the_page_says_so(xor_trace):
 
 def test_embedded_events_are_t_events(xor_trace):
     t = xor_trace
-    if not hasattr(t, "events"):
-        pytest.skip("t.events (the step-through issue) is not in the package yet")
     texts = _texts(_embedded(nt.viewer.page(t, steps=[2, 3])))
     for k, events in zip([2, 3], texts["events"]):
         assert [(e[0], e[1], e[2]) for e in events] == [(ev.phase, ev.node, str(ev))
