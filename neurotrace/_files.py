@@ -6,7 +6,8 @@ all or nothing and that every problem with a file is one kind of error.
 """
 import math
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
 import zlib
 
@@ -44,7 +45,9 @@ def atomic_write(path, write, binary=True):
     """Write ``path`` all or nothing: ``write(f)`` fills a temporary file that then replaces it.
 
     If anything fails (the disk is full, ``write`` raises), the file that was at
-    ``path`` before is left as it was and no partial file remains.
+    ``path`` before is left as it was and no partial file remains. The file gets
+    the permissions ``open(path, "w")`` would give it (a new file: 0o666 less the
+    umask; a replaced file: its own).
 
     Parameters
     ----------
@@ -65,8 +68,12 @@ def atomic_write(path, write, binary=True):
     """
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+    fd, tmp = _new_temporary(folder, os.path.basename(path))
     try:
+        try:                              # replacing a file: keep its permissions, as open() does
+            os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
+        except FileNotFoundError:
+            pass                          # a new file: 0o666 less the umask, as open() gives
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8")) as f:
             write(f)
             f.flush()
@@ -75,6 +82,23 @@ def atomic_write(path, write, binary=True):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def _new_temporary(folder, name):
+    """``(fd, path)`` of a new, empty file ``name.<random>.tmp`` in ``folder``.
+
+    Not ``tempfile.mkstemp``: its files are private (mode 0o600), and the file it makes
+    becomes the user's file (a figure, a viewer page to share). Created with mode 0o666,
+    the system's umask applies, exactly as for a file opened with ``open(path, "w")``.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(folder, f"{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"Could not create a temporary file next to {name!r} in {folder!r}.")
 
 
 def read_npz(path, max_bytes=MAX_LOAD_BYTES, what="neurotrace file"):

@@ -332,6 +332,19 @@ def test_a_failing_write_keeps_every_old_file(traces, tmp_path, monkeypatch, wri
     assert any(p.read_bytes() != before[p.name] for p in tmp_path.iterdir())
 
 
+def test_atomic_writes_give_the_permissions_open_would(tmp_path):
+    umask = os.umask(0)
+    os.umask(umask)
+    new, plain = tmp_path / "new.txt", tmp_path / "plain.txt"
+    _files.atomic_write(new, lambda f: f.write("a"), binary=False)
+    plain.write_text("a")
+    assert new.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777 == 0o666 & ~umask
+    new.chmod(0o640)                                          # a replaced file keeps its mode
+    _files.atomic_write(new, lambda f: f.write(b"b"))
+    assert new.stat().st_mode & 0o777 == 0o640 and new.read_text() == "b"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.txt", "plain.txt"]
+
+
 def test_the_package_writes_files_only_through_atomic_write():
     # Every call that writes a file must write into the open temporary file of atomic_write
     # (by convention its argument is called f); a path there would bypass it.
