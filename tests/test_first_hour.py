@@ -62,3 +62,22 @@ def test_demo_prints_the_loss_its_plot_shows_and_draws_a_step_with_gradients(tmp
     step = int(re.search(r"network at step (\d+)", report).group(1))
     assert np.all(t[step].backward["L1.N0"]["grad_weights"] != 0)       # no input is 0
     assert np.all(t[step].backward["L1.N1"]["grad_weights"] != 0)
+
+
+def test_the_readme_figure_of_the_first_step_shows_gradients():
+    """figures/xor_network_first.svg (make figures) is drawn at a step where no input is 0,
+    so every edge's dL/dw = delta * x is non-zero; checked against a fresh trace."""
+    import html
+    from pathlib import Path
+    figure = Path(__file__).resolve().parents[1] / "figures" / "xor_network_first.svg"
+    svg = html.unescape(figure.read_text("utf-8"))
+    step = int(re.search(r"NeuralNetwork \[2, 2, 1\] at step (\d+)", svg).group(1))
+    _, _, t, (X, _) = demo.train_xor(40)
+    assert np.all(X[step % len(X)] != 0)
+    shown = dict(re.findall(r'xlink:title="(\S+ -> \S+): w=\S+ dL/dw=(\S+)"', svg))
+    assert len(shown) == 2 * 2 + 2 * 1
+    for edge, value in shown.items():
+        source, target = edge.split(" -> ")
+        i = int(source[1:]) if source.startswith("x") else int(source.split(".N")[1])
+        recorded = t[step].backward[target]["grad_weights"][i]
+        assert float(value) != 0 and float(value) == pytest.approx(recorded, rel=5e-3), edge
