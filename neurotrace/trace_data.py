@@ -563,8 +563,13 @@ class Trace:
         Parameters
         ----------
         path : str or path-like
-            The file to write; name it ``.npz`` (the content is an npz archive whatever
-            the name).
+            The file to write; its name must end in ``.npz`` (the content is an npz
+            archive, and :func:`neurotrace.load` tells a file's format by its extension).
+
+        Raises
+        ------
+        NeurotraceFileError
+            If ``path`` does not end in ``.npz`` (nothing is written then).
 
         Examples
         --------
@@ -579,6 +584,14 @@ class Trace:
         >>> Trace.load(path).steps
         [0, 1, 2, 3]
         """
+        path = os.fspath(path)
+        stem, extension = os.path.splitext(path)
+        if extension.lower() != ".npz":
+            raise NeurotraceFileError(
+                f"Cannot save the trace to {path!r}: a trace is saved as an .npz archive, and "
+                f"neurotrace.load tells a file's format by its extension, so the name must end "
+                f"in '.npz'; got the extension {extension or 'none'!r}. Use e.g. "
+                f"{os.path.basename(stem) + '.npz'!r}.")
         arrays, meta_steps = {}, []
         for k in self.steps:
             meta = {}

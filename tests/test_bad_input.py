@@ -267,6 +267,17 @@ def test_a_failing_trace_save_keeps_the_old_file(traces, tmp_path, monkeypatch):
     assert nt.load(path).steps == traces["no_loss"].steps
 
 
+@pytest.mark.parametrize("name", ["t.json", "t", "t.trace", "t.npy", "t.npz.bak"])
+@pytest.mark.parametrize("save", [nt.save, nt.Trace.save], ids=["nt.save", "Trace.save"])
+def test_a_trace_is_saved_only_under_an_npz_name(traces, tmp_path, save, name):
+    # nt.load tells the format by the extension: an npz written as "t.json" could not be loaded.
+    with pytest.raises(nt.NeurotraceFileError, match=rf"Cannot save the trace to '.*{name}': a "
+                                                      rf"trace is saved as an \.npz archive.*"
+                                                      rf"must end in '\.npz'; got the extension"):
+        save(traces["no_loss"], tmp_path / name)
+    assert os.listdir(tmp_path) == []                        # nothing written
+
+
 def test_an_npz_named_json_is_named_as_such(traces, tmp_path):
     path = tmp_path / "t.npz"
     nt.save(traces["no_loss"], path)
