@@ -170,9 +170,10 @@ class TrainingStepEpoch(StepEpoch):
         network, optimizer, b = self.network, self.optimizer, self.batch_size
         X, Y, loss = self.X, self.Y, losses.sse
         start = time.perf_counter()
-        for i in range(0, self.n_samples, b):
-            network.backprop(X[i:i + b], Y[i:i + b], loss, to_inputs=False, check=False)
-            optimizer.step(network)
+        with np.errstate(over="ignore"):        # as fit: backprop(check=False) leaves that to us
+            for i in range(0, self.n_samples, b):
+                network.backprop(X[i:i + b], Y[i:i + b], loss, to_inputs=False, check=False)
+                optimizer.step(network)
         return time.perf_counter() - start
 
 

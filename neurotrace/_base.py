@@ -330,7 +330,9 @@ class NetworkBase:
         outputs : ndarray of shape (n_outputs,) or (n_samples, n_outputs)
         """
         check_parameters(self)          # NaN written into the live weights: say so, here
-        return self._forward(self.check_inputs(X, copy=True))
+        X = self.check_inputs(X, copy=True)
+        with np.errstate(over="ignore"):  # see Activation.value_unguarded
+            return self._forward(X)
 
     def predict(self, X):
         """The network's outputs for ``X``, like :meth:`forward`, but never recorded by a trace.
@@ -431,7 +433,8 @@ class NetworkBase:
         X = self.check_inputs(X)
         recorder, self.recorder = self.recorder, None
         try:
-            self._forward(X)
+            with np.errstate(over="ignore"):      # see Activation.value_unguarded
+                self._forward(X)
             return self._output_step(self.check_targets(Y), losses.get(loss))[0]
         finally:
             self.recorder = recorder
@@ -482,7 +485,9 @@ class NetworkBase:
         check : bool, default=True
             Check ``X`` and ``Y`` (copies are kept). :func:`~neurotrace.fit` checks the
             whole data set once (:meth:`check_inputs`, :meth:`check_targets`), then
-            passes ``False`` for each of its batches.
+            passes ``False`` for each of its batches, inside one ``np.errstate`` for
+            the epoch (see :attr:`Activation.value_unguarded
+            <neurotrace.activations.Activation>`).
 
         Returns
         -------
@@ -491,9 +496,11 @@ class NetworkBase:
         """
         if check:
             X = self.check_inputs(X, copy=True)
-        self._forward(X)
-        if check:
+            with np.errstate(over="ignore"):
+                self._forward(X)
             Y = self.check_targets(Y)
+        else:
+            self._forward(X)
         return self._loss_backward(Y, losses.get(loss), to_inputs)
 
     def _loss_backward(self, Y, loss, to_inputs=True):

@@ -20,7 +20,11 @@ import math
 import numpy as np
 
 
-__all__ = ["Activation", "get", "softmax", "NAMES"]
+__all__ = ["Activation", "get", "softmax", "NAMES", "FEW_SAMPLES"]
+
+#: Up to this many samples, :meth:`Activation.on_samples` uses Python's math on each
+#: number (measured: 0.6 µs for 2 samples against 1.2 µs for numpy's four calls; even at 7).
+FEW_SAMPLES = 6
 
 
 class Activation:
@@ -44,6 +48,11 @@ class Activation:
         ``scalar(z) -> a`` on one Python float.
     scalar_derivative : callable
         ``scalar_derivative(z, a) -> f'(z)`` on Python floats.
+    value_unguarded : callable, optional
+        ``value`` without silencing numpy's floating-point warnings (sigmoid's ``exp``
+        overflows, harmlessly, for z below -709), for callers that silence them once for a
+        whole pass: ``np.errstate`` costs about a microsecond, more than the work on a small
+        batch. Defaults to ``value``.
     formula, derivative_formula : str
         The value and the derivative as plain text (``"f(z) = max(0, z)"``).
     latex, derivative_latex : str
@@ -63,9 +72,10 @@ class Activation:
     """
 
     def __init__(self, name, value, derivative, scalar, scalar_derivative,
-                 formula, derivative_formula, latex, derivative_latex):
+                 formula, derivative_formula, latex, derivative_latex, *, value_unguarded=None):
         self.name = name
         self.value = value
+        self.value_unguarded = value if value_unguarded is None else value_unguarded
         self.derivative = derivative
         self.scalar = scalar
         self.scalar_derivative = scalar_derivative
@@ -73,6 +83,32 @@ class Activation:
         self.derivative_formula = derivative_formula
         self.latex = latex
         self.derivative_latex = derivative_latex
+
+    def on_samples(self, z):
+        """``f`` of a 1-D array holding one ``z`` per sample, as the engine computes it.
+
+        The same numbers as :attr:`value`, with two differences that make the engine fast:
+        numpy's floating-point warnings are the caller's to silence (the networks and layers
+        do it once per pass, see :attr:`value_unguarded`), and for a handful of samples
+        Python's ``math`` on each number is used (:attr:`scalar`, as for one sample):
+        numpy's fixed cost per call is larger than the work there.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples,)
+
+        Returns
+        -------
+        a : ndarray of shape (n_samples,)
+
+        Examples
+        --------
+        >>> get("relu").on_samples(np.array([-1.0, 2.0])).tolist()
+        [0.0, 2.0]
+        """
+        if len(z) <= FEW_SAMPLES:
+            return np.array(list(map(self.scalar, z.tolist())))
+        return self.value_unguarded(z)
 
     def __call__(self, z):
         z = np.asarray(z, dtype=float)
@@ -103,15 +139,20 @@ def _identity_scalar_derivative(z, a):
 
 
 # --- sigmoid: f(z) = 1 / (1 + exp(-z)), f'(z) = a (1 - a) ------------------------
-def _sigmoid(z):
+def _sigmoid_unguarded(z):
     # Computed step by step in one array, so a big batch needs no temporary arrays.
     # For z < -709, exp(-z) overflows to inf and 1 / (1 + inf) = 0, which is sigmoid's
-    # value there to double precision: that overflow is expected, so it is not reported.
+    # value there to double precision: numpy reports that overflow unless told not to
+    # (see Activation.value_unguarded).
     a = np.negative(z)                                # -z
-    with np.errstate(over="ignore"):
-        np.exp(a, out=a)                              # exp(-z)
+    np.exp(a, out=a)                                  # exp(-z)
     a += 1.0                                          # 1 + exp(-z)
     return np.divide(1.0, a, out=a)                   # 1 / (1 + exp(-z))
+
+
+def _sigmoid(z):
+    with np.errstate(over="ignore"):                  # the expected overflow: not reported
+        return _sigmoid_unguarded(z)
 
 
 def _sigmoid_derivative(z, a):
@@ -180,7 +221,8 @@ _ACTIVATIONS = {
     "sigmoid": Activation(
         "sigmoid", _sigmoid, _sigmoid_derivative, _sigmoid_scalar, _sigmoid_scalar_derivative,
         "f(z) = 1 / (1 + exp(-z))", "f'(z) = f(z) * (1 - f(z))",
-        r"f(z) = \frac{1}{1 + e^{-z}}", r"f'(z) = f(z)\,(1 - f(z))"),
+        r"f(z) = \frac{1}{1 + e^{-z}}", r"f'(z) = f(z)\,(1 - f(z))",
+        value_unguarded=_sigmoid_unguarded),
     "tanh": Activation(
         "tanh", np.tanh, _tanh_derivative, math.tanh, _tanh_derivative,
         "f(z) = tanh(z)", "f'(z) = 1 - f(z)^2",

@@ -16,7 +16,10 @@ The rules (thresholds are module constants):
   last half of the steps: gradients through it are nearly 0.
 * ``vanishing`` / ``exploding``  the first layer's gradients are, at the
   median step, smaller (larger) than the last layer's by a factor of
-  ``RATIO`` or more.
+  ``RATIO`` or more; ``exploding`` also when the gradients (of the first and
+  the last layer) grew to ``GROWTH`` times their size at the first step, or to
+  NaN or inf: a network whose every layer's gradients grow alike, as a deep
+  ReLU network with large initial weights does on its way to diverging.
 * ``stalled``  the loss (per epoch, when the steps came from ``fit``) changed
   by less than ``STALL`` (relative) over the second half of the run while it
   is still more than half its first value.
@@ -30,6 +33,7 @@ __all__ = ["diagnose", "Finding", "NeurotraceWarning"]
 
 SATURATED = 1e-4          # f'(z) below this fraction of its maximum: saturated
 RATIO = 1e4               # first layer vs last layer gradient size: vanishing / exploding
+GROWTH = 1e4              # gradients this many times their first size: exploding
 STALL = 1e-4              # relative change of the loss over the second half: stalled
 MIN_STEPS = 5             # dead and saturated neurons are judged over at least this many steps
 KINDS = ("dead_relu", "saturated", "vanishing", "exploding", "stalled")
@@ -100,11 +104,12 @@ def diagnose(trace):
     steps = trace.steps
     if not steps:
         return []
+    recorded = [trace[k] for k in steps]        # each step read once
     findings = []
     findings += _dead_relus(trace, steps)
     findings += _saturated(trace, steps)
-    findings += _gradient_sizes(trace, steps)
-    findings += _stalled(trace, steps)
+    findings += _gradient_sizes(trace, steps, recorded)
+    findings += _stalled(trace, steps, recorded)
     return findings
 
 
@@ -171,24 +176,37 @@ def _saturated(trace, steps):
                     f"smaller learning rate, smaller initial weights or scaled inputs.")]
 
 
-def _gradient_sizes(trace, steps):
+def _gradient_sizes(trace, steps, recorded):
     if "grad_weights" not in trace.quantities or len(trace.sizes) < 3:
         return []
     layers = trace.node_names()
-    ratios = []
-    for k in steps:
-        s = trace[k]
-        try:
-            first = _rms([s.backward[n]["grad_weights"] for n in layers[0]])
-            last = _rms([s.backward[n]["grad_weights"] for n in layers[-1]])
-        except KeyError:
+    L = len(layers)
+    ratios, sizes = [], []
+    for s in recorded:
+        first, last = s.layer_grad_weights(0), s.layer_grad_weights(L - 1)
+        if first is None or last is None:
             return []
-        if last > 0 and first > 0:
+        first, last = _rms(first), _rms(last)
+        sizes.append(max(first, last))
+        if last > 0 and first > 0 and np.isfinite(first) and np.isfinite(last):
             ratios.append(first / last)
+    grown = [k for k, size in zip(steps, sizes)
+             if not np.isfinite(size) or (sizes[0] > 0 and size >= GROWTH * sizes[0])]
+    if grown:
+        k = grown[0]
+        size = sizes[steps.index(k)]
+        how = "became NaN or inf" if not np.isfinite(size) else \
+            f"grew to {size:.3g}, {size / sizes[0]:.3g} times"
+        return [Finding("exploding", layers[0] + layers[-1], steps[steps.index(k):],
+                        f"Exploding gradients: the gradients (root mean square of L1's and "
+                        f"L{L}'s dL/dw) {how} their size at step {steps[0]} ({sizes[0]:.3g}) "
+                        f"by step {k}. Each layer multiplies the error by f'(z)·w on its way "
+                        f"back, and large weights make every layer's share large. Try smaller "
+                        f"initial weights (he or xavier), a smaller learning rate or gradient "
+                        f"clipping.")]
     if not ratios:
         return []
     ratio = float(np.median(ratios))
-    L = len(layers)
     if ratio < 1 / RATIO:
         return [Finding("vanishing", layers[0], steps,
                         f"Vanishing gradients: the first layer's gradients (L1) are {1 / ratio:.3g} "
@@ -205,16 +223,26 @@ def _gradient_sizes(trace, steps):
     return []
 
 
-def _rms(arrays):
-    values = np.concatenate([np.ravel(a) for a in arrays])
-    return float(np.sqrt(np.mean(values * values)))
+def _rms(values):
+    """Root mean square of the numbers in ``values``; no overflow for a diverged run's (1e200)."""
+    if not np.size(values):
+        return 0.0
+    flat = np.ravel(values)
+    with np.errstate(over="ignore"):              # overflow is handled below
+        squares = float(flat @ flat)               # one product: diagnose reads every step
+    if np.isfinite(squares):
+        return float(np.sqrt(squares / flat.size))
+    largest = float(np.max(np.abs(flat)))          # overflowed: scale by the largest first
+    if not np.isfinite(largest):
+        return largest
+    return largest * float(np.sqrt(np.mean(np.square(flat / largest))))
 
 
-def _stalled(trace, steps):
+def _stalled(trace, steps, recorded):
     if "loss" not in trace.quantities:
         return []
-    epochs = [trace[k].epoch for k in steps]
-    losses = np.array([trace[k].loss for k in steps], float)
+    epochs = [s.epoch for s in recorded]
+    losses = np.array([s.loss for s in recorded], float)
     if all(e is not None for e in epochs) and len(set(epochs)) >= 3:
         keys = sorted(set(epochs))
         curve = np.array([losses[[e == key for e in epochs]].mean() for key in keys])

@@ -169,7 +169,8 @@ class Layer:
         X : ndarray of shape (n_inputs,) or (n_samples, n_inputs)
             One sample or a batch.
         check : bool, default=True
-            ``False``: ``X`` is not checked (a network checks its inputs once).
+            ``False``: ``X`` is not checked (a network checks its inputs once, and
+            silences numpy's floating-point warnings once for the whole pass).
 
         Returns
         -------
@@ -178,13 +179,15 @@ class Layer:
         """
         if check:
             X = check_inputs(X, self.n_inputs, f"Layer {self.name}", self.dtype, copy=True)
+            with np.errstate(over="ignore"):              # see Activation.value_unguarded
+                return self.forward(X, check=False)
         self.X = X
         Z = X @ self._W                                   # Z = X W + b, all neurons at once
         Z += self._b
         if self.is_softmax:
             A = activations.softmax(Z)                    # P = softmax(Z), across the layer
         else:
-            A = self.activation.value(Z)                  # A = f(Z)
+            A = self.activation.value_unguarded(Z)        # A = f(Z)
         self.Z, self.A = Z, A
         return A
 

@@ -6,7 +6,7 @@ import numpy as np
 from . import activations, names
 from ._base import NetworkBase, check_sizes, check_weights, parse_activations
 from .init import initialize, make_rng
-from .neuron import Neuron
+from .neuron import Neuron, with_ones
 
 __all__ = ["NeuralNetwork"]
 
@@ -201,28 +201,28 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
     def _forward(self, X):
         recorder = self.recorder
         one = X.ndim == 1
-        if one:                                       # one sample as [x, 1] (see Neuron.x1)
-            x1 = np.empty(len(X) + 1)
-            x1[:-1] = X
-            x1[-1] = 1.0
-            X = x1
+        X1 = with_ones(X)                             # [x, 1] per sample (see Neuron.x1)
         for l, layer in enumerate(self.layers):
-            values = [neuron.forward(X, check=False) for neuron in layer]   # a = f(x . w + b)
+            values = [neuron.forward(X1, check=False) for neuron in layer]   # a = f(x . w + b)
             if one:                                   # a float per neuron: [a, 1]
                 values.append(1.0)
                 A1 = np.array(values)
                 A = A1[:-1]
-            else:                                     # (n_neurons, n_samples), transposed
-                A = A1 = np.ascontiguousarray(np.array(values).T)
+            else:                                     # an array per neuron: [a, 1] per sample
+                A1T = np.empty((len(layer) + 1, len(X1)))
+                A1T[:-1] = values                     # row j: neuron j's a, one per sample
+                A1T[-1] = 1.0
+                A1 = A1T.T                            # (n_samples, n_neurons + 1), a view
+                A = A1[:, :-1]
             if l == len(self.layers) - 1 and self.has_softmax_output:
                 A = activations.softmax(A)                # the layer: p = softmax(z)
                 for j, neuron in enumerate(layer):
                     neuron.a = A[..., j]
             if recorder is not None:
-                recorder.record(self, "forward", layer=l, x=X[:-1] if one else X,
+                recorder.record(self, "forward", layer=l, x=X1[..., :-1],
                                 z=self._layer_values(layer, "z"), a=A,
                                 parameters=self._blocks[l])
-            X = A1
+            X1 = A1
         self.output = A
         return A
 

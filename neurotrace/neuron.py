@@ -5,7 +5,39 @@ from . import activations
 from ._checks import as_float_array, check_finite, check_inputs, check_size
 from .init import initialize, make_rng
 
-__all__ = ["Neuron"]
+__all__ = ["Neuron", "with_ones"]
+
+
+def with_ones(x):
+    """``[x, 1]``: the inputs with a 1 appended to each sample, as a neuron keeps them.
+
+    Then ``z = x1 . [w, b]`` is one dot product (see :attr:`Neuron.x1`). A batch is
+    stored column by column (Fortran order), so that a network can fill one layer's
+    outputs neuron by neuron, row by row of the transpose; every batch a neuron sees
+    has that layout, so every pass sums in the same order.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_inputs,) or (n_samples, n_inputs)
+
+    Returns
+    -------
+    x1 : ndarray of shape (n_inputs + 1,) or (n_samples, n_inputs + 1)
+
+    Examples
+    --------
+    >>> with_ones(np.array([[2.0, 3.0], [4.0, 5.0]])).tolist()
+    [[2.0, 3.0, 1.0], [4.0, 5.0, 1.0]]
+    """
+    if x.ndim == 1:
+        x1 = np.empty(len(x) + 1)
+        x1[:-1] = x
+        x1[-1] = 1.0
+        return x1
+    x1T = np.empty((x.shape[1] + 1, x.shape[0]))
+    x1T[:-1] = x.T
+    x1T[-1] = 1.0
+    return x1T.T
 
 
 class Neuron:
@@ -179,7 +211,8 @@ class Neuron:
         check : bool, default=True
             Check ``x`` (shape, numbers, finite). A network passes ``False``: it has
             checked its inputs once, and every layer's input is the layer before's
-            output; it then gives one sample as ``[x, 1]`` (see :attr:`x1`).
+            output; it then gives ``x`` with a 1 appended to each sample (see :attr:`x1`),
+            and silences numpy's floating-point warnings once for the whole pass.
 
         Returns
         -------
@@ -188,33 +221,34 @@ class Neuron:
         """
         if check:
             x = check_inputs(x, self.n_inputs, self.name, copy=True)
-            if x.ndim == 1:
-                x = np.append(x, 1.0)
+            x = with_ones(x)
+            with np.errstate(over="ignore"):      # see Activation.value_unguarded
+                return self.forward(x, check=False)
         self._x = x
-        if x.ndim == 1:        # one sample, given as [x, 1] (see x1)
-            self.z = z = float(x.dot(self.parameters))      # z = x . w + b * 1
-            self.a = a = self.f(z)                          # a = f(z), on one number
+        if x.ndim == 1:        # one sample: z and a are numbers
+            self.z = z = float(x.dot(self.parameters))      # z = x . w + b * 1   (x is [x, 1])
+            self.a = a = self.f(z)                          # a = f(z)
         else:                  # a batch: one z and one a per sample
-            self.z = z = x.dot(self._w) + self.parameters[-1]   # z = x . w + b
-            self.a = a = self.activation.value(z)               # a = f(z)
+            self.z = z = x.dot(self.parameters)             # z = x . w + b * 1, per sample
+            self.a = a = self.activation.on_samples(z)      # a = f(z), per sample
         return a
 
     @property
     def x(self):
         """The input of the last forward pass: ``(n_inputs,)`` or ``(n_samples, n_inputs)``."""
         x = self._x
-        return x if x is None or x.ndim == 2 else x[:-1]
+        return None if x is None else x[..., :-1]
 
     @property
     def x1(self):
         """Speed device 3, the bias as the weight of an input that is always 1.
 
-        For one sample the neuron keeps ``x1 = [x_0, ..., x_{n-1}, 1]``: then
-        ``z = x1 . [w, b]`` is one dot product with :attr:`parameters`, and
-        ``dL/d[w, b] = delta * x1`` one product. None after a batch.
+        The neuron keeps its input as ``x1 = [x_0, ..., x_{n-1}, 1]`` (one such row per
+        sample of a batch): then ``z = x1 . [w, b]`` is one dot product with
+        :attr:`parameters`, and ``dL/d[w, b] = delta * x1`` (summed over a batch's
+        samples) one product.
         """
-        x = self._x
-        return x if x is not None and x.ndim == 1 else None
+        return self._x
 
     # --- backward ----------------------------------------------------------------
     def backward(self, dL_da=None, *, delta=None, out=None, send=True, check=True):
@@ -247,9 +281,9 @@ class Neuron:
         """
         if check:
             dL_da, delta = self.check_backward(dL_da, delta)
-        x = self._x
+        x = self._x                                        # [x, 1]: see x1
         self.dL_da = dL_da
-        if x.ndim == 1:                                    # one sample: numbers; x is [x, 1]
+        if x.ndim == 1:                                    # one sample: numbers
             if delta is None:
                 self.da_dz = da_dz = self.df(self.z, self.a)                # f'(z)
                 delta = dL_da * da_dz                                   # delta = dL/da * f'(z)
@@ -259,17 +293,15 @@ class Neuron:
             d[()] = delta                                               # (see use_storage)
             np.multiply(x, d, self.gradients)           # dL/dw = delta * x, dL/db = delta * 1
             sent = np.multiply(self._w, d, out) if send else None       # sent back: delta * w
-            self.delta = delta
         else:                                              # a batch: one number per sample
             if delta is None:
                 self.da_dz = da_dz = self.activation.derivative(self.z, self.a)     # f'(z)
                 delta = dL_da * da_dz                                   # delta = dL/da * f'(z)
             else:
                 self.da_dz = None                                       # dL/dz was given
-            self.delta = delta
-            np.dot(delta, x, self._gw)                                  # dL/dw = sum of delta * x
-            self.gradients[-1] = delta.sum()                            # dL/db = sum of delta
+            np.dot(delta, x, self.gradients)    # dL/dw = sum of delta * x, dL/db = sum of delta
             sent = np.multiply.outer(delta, self._w, out=out) if send else None  # delta * w
+        self.delta = delta
         self.to_predecessors = sent
         return sent
 

@@ -324,7 +324,6 @@ class Stepper:
         yield loss_event(k, len(self.events), self.loss.name, _formula(self.loss), value, Z, A,
                          self.y, dL_dA, delta_out, self.softmax, fused,
                          self._output_names(), digits)
-        grad_blocks = net.gradient_blocks     # live views: row j of block l is [dL/dw, dL/db]
         received = None                  # what each neuron of layer l got from layer l + 1
         for l in range(L - 1, -1, -1):
             layer, sent = net.layers[l], []
@@ -333,13 +332,12 @@ class Stepper:
                 x, w = xs[l], neuron.weights.copy()
                 if l == L - 1 and delta_out is not None:
                     # The loss node gave delta = dL/dz (softmax, or a fused loss): no f'(z).
-                    delta = delta_out[..., j]
-                    grad_w, grad_b = _gradients_from_delta(delta, x)
-                    grad_blocks[l][j, :-1], grad_blocks[l][j, -1] = grad_w, grad_b
-                    to_predecessors = np.multiply.outer(delta, w) if self.batch else w * delta
+                    to_predecessors = np.array(neuron.backward(delta=delta_out[..., j]), copy=True)
+                    grad_w, grad_b = neuron.grad_weights.copy(), float(neuron.grad_bias)
                     dL_da = None if dL_dA is None else _value(dL_dA[..., j])   # softmax: dL/dp
+                    neuron.dL_da = dL_da
                     da_dz = None
-                    delta = _value(delta)
+                    delta = _value(neuron.delta)
                     origin = ("given", None)
                 else:
                     dL_da = _value(dL_dA[..., j])
@@ -530,13 +528,6 @@ class NodeState:
 def _value(v):
     """A float for one sample's number, a fresh array for a batch's."""
     return float(v) if np.ndim(v) == 0 else np.array(v, copy=True)
-
-
-def _gradients_from_delta(delta, x):
-    """dL/dw = delta · x and dL/db = delta, summed over the samples of a batch."""
-    if np.ndim(delta) == 0:
-        return x * float(delta), float(delta)
-    return np.dot(delta, x), float(delta.sum())
 
 
 def _fused(network, loss, Y):

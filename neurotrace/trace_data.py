@@ -767,6 +767,44 @@ class Step:
                     return None if store[q].ndim == 1 else store[q].shape[0]
         return None
 
+    def layer_grad_weights(self, l):
+        """dL/dw of every recorded neuron of layer ``l`` (from 0) at this step, in one array.
+
+        The same numbers as ``step.backward[name]["grad_weights"]`` for each neuron of the
+        layer, without going neuron by neuron (what :func:`~neurotrace.diagnose` reads).
+
+        Parameters
+        ----------
+        l : int
+            The layer, counted from 0 (``L1`` is 0).
+
+        Returns
+        -------
+        grad_weights : ndarray of shape (n_neurons, n_inputs), or None
+            Row ``j`` is the ``j``-th recorded neuron's dL/dw; None when the weight
+            gradients of that layer were not recorded.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> t[1].layer_grad_weights(0).shape
+        (3, 2)
+        >>> bool((t[1].layer_grad_weights(0)[2] == t[1].backward["L1.N2"]["grad_weights"]).all())
+        True
+        """
+        store = self.data["layers"].get(l)
+        if store is None or "grad_weights" not in self.trace.quantities:
+            return None
+        if "grad" in store:
+            return store["grad"][:, :-1]
+        if "delta" in store and "x" in store and store["x"].ndim == 1:
+            return np.multiply.outer(store["delta"], store["x"])    # dL/dw = delta * x
+        return None
+
     def record(self, name):
         """Everything recorded for neuron ``name`` at this step, in one dict.
 

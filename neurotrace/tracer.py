@@ -148,6 +148,7 @@ class Recorder:
         self.last_block = {}         # per layer, the last parameter block copied (shared)
         self.step_bytes = 0
         self.state_before = {}       # the optimizer's state before the update being recorded
+        self.optimizer_described = None  # (optimizer, n attributes, optimizer_info) of the last
 
     # --- the one hook the engine calls ----------------------------------------------------
     def record(self, network, event, layer=None, **info):
@@ -197,7 +198,7 @@ class Recorder:
             self.current["epoch"] = info["epoch"]
             self.current["batch_step"] = info["step"]
             batch = info["batch"]                  # fit's sample number(s) in this step
-            if np.ndim(batch) == 0:
+            if not isinstance(batch, np.ndarray):
                 self.current["batch"] = int(batch)
             else:                                  # a slice of fit's order, never changed
                 self._keep(self.current, "batch", np.asarray(batch, dtype=np.int64))
@@ -301,7 +302,8 @@ class Recorder:
         optimizer = info["optimizer"]
         if info["phase"] == "before" and "optimizer_state" in self.want:
             # The state is changed in place by the update: keep what it was before.
-            self.state_before = {name: flat.copy() for name, flat in optimizer.state.items()}
+            self.state_before = {name: flat.copy() for name, flat in optimizer.state.items()} \
+                if optimizer.state else {}
         for l in self.recorded_rows:
             store = self.current["layers"][l]
             if info["phase"] == "before":
@@ -325,7 +327,24 @@ class Recorder:
                         block = old[_block_slice(network, l)].reshape(network.parameter_blocks[l].shape)
                         self._keep(store, "state_before:" + name, _take(block, self.recorded_rows[l]))
         if info["phase"] == "after":
-            self.current["optimizer"] = optimizer_info(optimizer)
+            self.current["optimizer"] = self._optimizer_info(optimizer)
+
+    def _optimizer_info(self, optimizer):
+        """``optimizer_info(optimizer)``, with its unchanging part worked out once.
+
+        Of an optimizer's attributes only ``steps`` and what clipping did change from step
+        to step, unless the caller changes a hyperparameter (then it is worked out again).
+        """
+        settings = vars(optimizer)
+        cached = self.optimizer_described
+        if cached is None or cached[0] is not optimizer or cached[1] != len(settings) \
+                or any(settings.get(k) is not v for k, v in cached[2].items()
+                       if k not in ("name", "steps", "clip")):
+            self.optimizer_described = cached = (optimizer, len(settings),
+                                                 optimizer_info(optimizer))
+        info = dict(cached[2])
+        info["steps"], info["clip"] = optimizer.steps, optimizer.last_clip
+        return info
 
 
 def _block_slice(network, l):

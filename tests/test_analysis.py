@@ -172,6 +172,58 @@ def test_diagnose_finds_exploding_gradients():
     assert "exploding" in kinds(t)
 
 
+def test_diagnose_of_a_diverged_run_raises_no_overflow_warning():
+    """Gradients near 1e200 (a run that diverged) are measured without numpy overflowing."""
+    X, Y = nt.datasets.moons(n_samples=200, test_size=None)
+    net = nt.VectorizedNetwork([2] + [64] * 6 + [2], activation="relu", output_activation="softmax",
+                               init="normal", seed=0)
+    with nt.trace(net) as t, pytest.raises(nt.TrainingDiverged), np.errstate(over="ignore"):
+        nt.fit(net, X, Y, loss="cross_entropy", optimizer=nt.SGD(lr=0.01), epochs=10,
+               batch_size=50, shuffle=False, progress=False, warn=False)
+    assert max(np.abs(t[k].backward[name]["grad_weights"]).max()
+               for k in t.steps for name in t.node_names()[0]) > 1e150
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nt.diagnose(t)
+
+
+def test_diagnose_finds_gradients_that_grow_alike_in_every_layer():
+    """A deep ReLU network with N(0, 1) weights: every layer's gradients grow together (their
+    first/last ratio stays near 1) until training diverges; the growth is what is found."""
+    X, Y = nt.datasets.moons(n_samples=200, test_size=None)
+    net = nt.VectorizedNetwork([2] + [64] * 6 + [2], activation="relu", output_activation="softmax",
+                               init="normal", seed=0)
+    with nt.trace(net) as t, pytest.raises(nt.TrainingDiverged), np.errstate(over="ignore"):
+        nt.fit(net, X, Y, loss="cross_entropy", optimizer=nt.SGD(lr=0.01), epochs=10,
+               batch_size=50, shuffle=False, progress=False, warn=False)
+    found = [f for f in nt.diagnose(t) if f.kind == "exploding"]
+    message = str(found[0]) if found else ""
+    assert len(found) == 1 and ("times their size at step 0" in message
+                                or "became NaN or inf" in message)
+    assert found[0].nodes[0] == "L1.N0" and found[0].steps[-1] == t.steps[-1]
+
+
+def test_rms_is_the_root_mean_square_and_survives_huge_and_zero_values():
+    from neurotrace.diagnose import _rms
+    assert _rms(np.array([[3.0, -4.0], [0.0, 0.0]])) == pytest.approx(2.5, rel=1e-15)
+    assert _rms(np.array([3e200, -4e200])) == pytest.approx(np.sqrt(12.5) * 1e200, rel=1e-15)
+    assert _rms(np.zeros(3)) == 0.0 and _rms(np.array([np.inf, 1.0])) == np.inf
+
+
+def test_diagnose_reads_the_same_gradients_layer_by_layer_as_neuron_by_neuron():
+    """Step.layer_grad_weights (what diagnose reads) equals the per-neuron records."""
+    X, Y = nt.datasets.xor()
+    for batch_size in (1, None):
+        net = nt.NeuralNetwork([2, 3, 2, 1], seed=0)
+        with nt.trace(net) as t:
+            nt.fit(net, X, Y, epochs=2, batch_size=batch_size, progress=False, warn=False)
+        for k in t.steps:
+            for l, names in enumerate(t.node_names()):
+                block = t[k].layer_grad_weights(l)
+                for j, name in enumerate(names):
+                    np.testing.assert_array_equal(block[j], t[k].backward[name]["grad_weights"])
+
+
 def test_lr_100_xor_is_saturated_and_stalled_and_fit_warns_even_without_a_trace():
     X, Y = nt.datasets.xor()
     net = nt.NeuralNetwork([2, 2, 1], seed=0)

@@ -94,9 +94,14 @@ class Digraph(graphviz.Digraph):
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         try:
-            return super()._repr_mimebundle_(include, exclude, **kwargs)
+            bundle = super()._repr_mimebundle_(include, exclude, **kwargs)
         except graphviz.ExecutableNotFound:
             return {"text/plain": f"{self.source}\n// {INSTALL_HINT}"}
+        # The same text for the same picture (not an address that changes every run).
+        return {**bundle, "text/plain": repr(self)}
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.name!r}: {self.source.count(' -> ')} edges>"
 
 
 # --- small helpers ------------------------------------------------------------------------

@@ -287,13 +287,19 @@ fig.tight_layout()
 # * **vanishing**: section 2's sigmoid network made two layers deeper (8 hidden layers);
 # * **saturated**: a 2-16-2 sigmoid network trained with a far too large learning rate,
 #   100, which throws its hidden neurons' $z$ far out where $f'(z) \approx 0$;
+# * **exploding**: section 3's network with $N(0, 1)$ weights, traced up to the step where
+#   `fit` stops it with `TrainingDiverged` (the trace keeps every step it saw);
 # * **healthy**: section 4's tanh network with Adam.
 
 # %%
 def diagnosed_run(network, optimizer, epochs):
     with nt.trace(network) as t_run:
-        nt.fit(network, Xm, Ym, loss="cross_entropy", optimizer=optimizer, epochs=epochs,
-               batch_size=50, shuffle=False, progress=False, warn=False)
+        try:
+            with np.errstate(over="ignore"):
+                nt.fit(network, Xm, Ym, loss="cross_entropy", optimizer=optimizer,
+                       epochs=epochs, batch_size=50, shuffle=False, progress=False, warn=False)
+        except nt.TrainingDiverged as error:
+            print(f"(training stopped at epoch {error.epoch}, step {error.step})")
     return nt.diagnose(t_run)
 
 
@@ -304,6 +310,7 @@ findings = {
     "saturated": diagnosed_run(nt.VectorizedNetwork([2, 16, 2], activation="sigmoid",
                                                     output_activation="softmax", init="xavier", seed=0),
                                nt.SGD(lr=100), epochs=10),
+    "exploding": diagnosed_run(exploding_network(), nt.SGD(lr=0.01), epochs=10),
     "healthy": diagnosed_run(nt.VectorizedNetwork([2, 16, 16, 2], activation="tanh",
                                                   output_activation="softmax", init="xavier", seed=0),
                              nt.Adam(lr=0.01), epochs=20),
@@ -319,13 +326,12 @@ for run, found in findings.items():
 # of 100 leaves five hidden neurons saturated for every sample. The healthy run gives
 # nothing to report.
 #
-# Section 3's exploding run needed no diagnosis: `fit` stopped it at the step where a
-# gradient became infinite, with a `TrainingDiverged` error that names the step and the
-# cures. `diagnose`'s "exploding" rule looks for the first layer's gradients being far
-# *larger* than the last layer's; in that network every layer's gradients are huge alike
-# (the forward values grow as fast as the errors on their way back), so it is the
-# divergence, not the ratio, that shows it. Its gradients at the start, layer by layer
-# (the first batch of 50):
+# The exploding run is found differently: its first layer's gradients are not far larger
+# than its last layer's (every layer's gradients are huge alike, the forward values grow as
+# fast as the errors on their way back), so `diagnose` also watches the gradients' size
+# over the steps, and here they grew more than $10^4$ times within the first steps, before
+# `fit` stopped the run. Its gradients at the start, layer by layer (the first batch of
+# 50), show the ratio that is near 1:
 
 # %%
 exploding_grads = exploding_network().gradients(Xm[:50], Ym[:50], "cross_entropy")
