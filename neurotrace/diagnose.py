@@ -17,8 +17,8 @@ The rules (thresholds are module constants):
 * ``vanishing`` / ``exploding``  the first layer's gradients are, at the
   median step, smaller (larger) than the last layer's by a factor of
   ``RATIO`` or more; ``exploding`` also when the gradients (of the first and
-  the last layer) grew to ``GROWTH`` times their size at the first step, or to
-  NaN or inf: a network whose every layer's gradients grow alike, as a deep
+  the last layer) over the last quarter of the steps are ``GROWTH`` times their
+  size over the first quarter (medians), or NaN or inf: a network whose every layer's gradients grow alike, as a deep
   ReLU network with large initial weights does on its way to diverging.
 * ``stalled``  the loss (per epoch, when the steps came from ``fit``) changed
   by less than ``STALL`` (relative) over the second half of the run while it
@@ -190,17 +190,18 @@ def _gradient_sizes(trace, steps, recorded):
         sizes.append(max(first, last))
         if last > 0 and first > 0 and np.isfinite(first) and np.isfinite(last):
             ratios.append(first / last)
-    grown = [k for k, size in zip(steps, sizes)
-             if not np.isfinite(size) or (sizes[0] > 0 and size >= GROWTH * sizes[0])]
-    if grown:
-        k = grown[0]
-        size = sizes[steps.index(k)]
-        how = "became NaN or inf" if not np.isfinite(size) else \
-            f"grew to {size:.3g}, {size / sizes[0]:.3g} times"
-        return [Finding("exploding", layers[0] + layers[-1], steps[steps.index(k):],
+    # Growth: the last quarter of the steps against the first quarter, as medians (one
+    # sample's gradient can be 1e4 times another's in a healthy run; a quarter evens that).
+    q = max(1, len(sizes) // 4)
+    early, late = float(np.median(sizes[:q])), float(np.median(sizes[-q:]))
+    if len(sizes) >= 2 and (not np.isfinite(late) or (early > 0 and late >= GROWTH * early)):
+        how = "became NaN or inf" if not np.isfinite(late) else \
+            f"grew to {late:.3g}, {late / early:.3g} times"
+        span = f"step {steps[0]}" if q == 1 else f"steps {steps[0]}..{steps[q - 1]}"
+        return [Finding("exploding", layers[0] + layers[-1], steps[-q:],
                         f"Exploding gradients: the gradients (root mean square of L1's and "
-                        f"L{L}'s dL/dw) {how} their size at step {steps[0]} ({sizes[0]:.3g}) "
-                        f"by step {k}. Each layer multiplies the error by f'(z)·w on its way "
+                        f"L{L}'s dL/dw) {how} their size at {span} ({early:.3g}) by step "
+                        f"{steps[-q]}. Each layer multiplies the error by f'(z)·w on its way "
                         f"back, and large weights make every layer's share large. Try smaller "
                         f"initial weights (he or xavier), a smaller learning rate or gradient "
                         f"clipping.")]
