@@ -54,7 +54,7 @@ $(STAMP): setup.cfg pyproject.toml
 	@$(PYTHON) -m venv $(VENV)
 	@( $(PIP) --upgrade pip setuptools wheel \
 	  && $(PIP) torch==2.13.0 \
-	  && $(PIP) -e ".[dev,torch,docs]" ) > $(VENV)/install.log 2>&1 \
+	  && $(PIP) -e ".[dev,torch,docs,bench]" ) > $(VENV)/install.log 2>&1 \
 	  || { tail -n 30 $(VENV)/install.log; echo "install: failed; see $(VENV)/install.log"; exit 1; }
 	@touch $(STAMP)
 

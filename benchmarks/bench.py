@@ -467,7 +467,7 @@ NOTES = [
     "The traced row runs the same fit inside `nt.trace(net, max_bytes=2**40)`: every "
     "quantity of every step is recorded and nothing is thinned; opening and closing the "
     "trace are included.",
-    "Baselines (neurotrace/baselines.py) time their own pass over the same rows: the hands-on's "
+    "Baselines (benchmarks/baselines.py) time their own pass over the same rows: the hands-on's "
     "code as the hand-out writes it (without its shuffling and loss printing); "
     "MLPClassifier.partial_fit, one call per epoch (it also checks its input and computes "
     "each batch's loss; its outputs are softmax with log-loss, so the same work per sample "
