@@ -18,8 +18,9 @@ The rules (thresholds are module constants):
   median step, smaller (larger) than the last layer's by a factor of
   ``RATIO`` or more; ``exploding`` also when the gradients (of the first and
   the last layer) over the last quarter of the steps are ``GROWTH`` times their
-  size over the first quarter (medians), or NaN or inf: a network whose every layer's gradients grow alike, as a deep
-  ReLU network with large initial weights does on its way to diverging.
+  size over the first quarter (medians), or NaN or inf: a network whose every
+  layer's gradients grow alike, as a deep ReLU network with large initial
+  weights does on its way to diverging.
 * ``stalled``  the loss (per epoch, when the steps came from ``fit``) changed
   by less than ``STALL`` (relative) over the second half of the run while it
   is still more than half its first value.
