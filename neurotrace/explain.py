@@ -769,11 +769,8 @@ class _Replay:
         if "x" not in first or s.targets is None or s.loss_name is None:
             raise ValueError(f"check() needs the inputs, the targets and the loss of step "
                              f"{s.id}; the trace did not record them.")
-        if s.loss_name not in losses.NAMES:
-            raise ValueError(f"check() needs a built-in loss; step {s.id} used "
-                             f"{s.loss_name!r}.")
+        self.lossf = step_loss(s, "check()")
         self.X, self.Y = np.asarray(first["x"], float), np.asarray(s.targets, float)
-        self.lossf = losses.get(s.loss_name)
         self.acts = t.activation_names
 
     def forward(self, nudge=None):
@@ -888,3 +885,16 @@ def contributions(trace, name, quantity, step):
         return delta.copy()
     x = np.asarray(f.get("forward", "x"), dtype=np.float64)
     return delta * np.atleast_2d(x)[:, i]
+
+
+def step_loss(step, who):
+    """The loss a recorded step used, to compute with: the function itself when the trace
+    kept it, else the built-in loss of that name; an error that says why otherwise."""
+    if step.loss_function is not None:
+        return step.loss_function
+    if step.loss_name in losses.NAMES:
+        return losses.get(step.loss_name)
+    raise ValueError(f"{who} needs the loss of step {step.id}, {step.loss_name!r}, which is a "
+                     f"loss of your own: a saved trace keeps only its name (a function is not "
+                     f"saved). Use the trace recorded in this session, or a built-in loss "
+                     f"{list(losses.NAMES)}.")

@@ -596,6 +596,8 @@ class Trace:
         for k in self.steps:
             meta = {}
             for key, value in self._steps[k].items():
+                if key == "loss_function":
+                    continue                        # a function: a file keeps its name only
                 if key == "layers":
                     meta["layers"] = {}
                     for l, store in value.items():
@@ -724,6 +726,10 @@ class Step:
         The step number.
     loss : float or None
         The loss at this step; ``loss_name`` names the loss.
+    loss_function : Loss or None
+        The loss itself, in a trace recorded in this session (a saved trace keeps
+        its name only): what :meth:`Trace.what_if` and ``explain(...).check()``
+        compute with, so a loss of your own works there too.
     epoch : int or None
         The epoch, when the step was made by :func:`~neurotrace.fit`.
     targets, probabilities : ndarray or None
@@ -748,6 +754,7 @@ class Step:
         self.id = data["id"]
         self.loss = data.get("loss")
         self.loss_name = data.get("loss_name")
+        self.loss_function = data.get("loss_function")
         self.targets = data.get("targets")
         self.probabilities = data.get("probabilities")
         self.fused = data.get("fused", False)

@@ -257,6 +257,7 @@ class Recorder:
         if "loss" in self.want:
             step["loss"] = float(info["value"])
             step["loss_name"] = str(getattr(info["loss"], "name", info["loss"]))
+            step["loss_function"] = info["loss"]   # kept in memory only (see Step)
         if "targets" in self.want:
             self._keep(step, "targets", np.array(info["targets"], dtype=np.float64))
         step["fused"] = bool(info["fused"])

@@ -10,6 +10,7 @@ run used next, and returns both loss curves.
 """
 import numpy as np
 
+from .explain import step_loss
 from .network import NeuralNetwork
 from .optimizers import SGD, Adam
 from .stepping import step_through
@@ -156,7 +157,8 @@ def what_if(trace, name, parameter, by, step, steps=0, make_trace=None):
     else:
         W[i, j] += by
     x, y = _batch(trace, s)
-    events = step_through(net, x, y, loss=s.loss_name, optimizer=optimizer, step=s.id).run()
+    loss = step_loss(s, "what_if")
+    events = step_through(net, x, y, loss=loss, optimizer=optimizer, step=s.id).run()
     changed = make_trace([events], trace.sizes, trace.activation_names, trace.backend)[s.id]
     grad = s.backward[name]["grad_bias"] if i is None else s.backward[name]["grad_weights"][i]
     changes = _changes(trace.events(s.id), events)
@@ -172,7 +174,7 @@ def what_if(trace, name, parameter, by, step, steps=0, make_trace=None):
         after = [events[_loss_index(events)].values["loss"]]
         for k in following:
             xk, yk = _batch(trace, trace[k])
-            run = step_through(net, xk, yk, loss=s.loss_name, optimizer=optimizer, step=k).run()
+            run = step_through(net, xk, yk, loss=loss, optimizer=optimizer, step=k).run()
             after.append(run[_loss_index(run)].values["loss"])
         before = np.array([s.loss] + [trace[k].loss for k in following])
         curves = (before, np.array(after))

@@ -187,6 +187,25 @@ def test_diagnose_of_a_diverged_run_raises_no_overflow_warning():
         nt.diagnose(t)
 
 
+def test_what_if_and_check_use_a_loss_of_ones_own_a_saved_trace_says_why_it_cannot(tmp_path):
+    """A live trace keeps the loss function itself; a saved one its name only."""
+    quartic = nt.Loss("quartic", lambda a, y: float(np.sum((a - y) ** 4)),
+                      lambda a, y: 4 * (a - y) ** 3, "L = sum((a - y)^4)")
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    with nt.trace(net) as t:
+        nt.fit(net, X, Y, loss=quartic, epochs=1, batch_size=None, progress=False, warn=False)
+    w = t.what_if("L1.N0", "w0", by=1e-5, step=0)
+    assert w.loss_before == t[0].loss
+    assert w.change == pytest.approx(w.predicted, rel=1e-3)
+    assert t.explain("L1.N0", "w0", step=0).check().rel_error < 1e-6
+    t.save(tmp_path / "q.npz")
+    loaded = nt.load(tmp_path / "q.npz")
+    assert loaded[0].loss_name == "quartic" and loaded[0].loss_function is None
+    with pytest.raises(ValueError, match="'quartic', which is a loss of your own: a saved trace"):
+        loaded.what_if("L1.N0", "w0", by=1e-5, step=0)
+
+
 def test_diagnose_finds_gradients_that_grow_alike_in_every_layer():
     """A deep ReLU network with N(0, 1) weights: every layer's gradients grow together (their
     first/last ratio stays near 1) until training diverges; the growth is what is found."""

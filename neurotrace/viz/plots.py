@@ -654,6 +654,8 @@ def contributions_plot(t, name, quantity, step=None, ax=None):
     ...     _ = nt.fit(net, X, Y, loss="mse", batch_size=None, progress=False)
     >>> fig = nt.viz.contributions_plot(t, "L1.N0", "w1")
     """
+    from matplotlib.ticker import MaxNLocator
+
     step = t.steps[0] if step is None else step
     shares = t.contributions(name, quantity, step=step)
     fig, ax = _figure(ax, (6, 3.5))
@@ -663,6 +665,7 @@ def contributions_plot(t, name, quantity, step=None, ax=None):
     ax.axhline(total, color="black", lw=1.2, ls="--", label=f"sum = gradient = {total:.4g}")
     ax.axhline(0.0, color="gray", lw=0.6)
     ax.set_xlabel("sample")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # samples are whole numbers
     ax.set_ylabel(f"share of dL/d{quantity}")
     ax.set_title(f"Per-sample shares of dL/d{quantity} of {name}, step {step}")
     ax.legend()
