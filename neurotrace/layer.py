@@ -67,26 +67,27 @@ class Layer:
     def __init__(self, n_inputs, n_neurons, activation="sigmoid", *, weights=None, bias=None,
                  init="xavier", rng=None, dtype=np.float64, name="layer"):
         self.name = name
-        self.n_inputs = check_size(n_inputs, "n_inputs", f"Layer {name}")
-        self.n_neurons = check_size(n_neurons, "n_neurons", f"Layer {name}")
+        owner = self._owner
+        self.n_inputs = check_size(n_inputs, "n_inputs", owner)
+        self.n_neurons = check_size(n_neurons, "n_neurons", owner)
         if activation != "softmax":
-            activation = activations.get(activation, f"Layer {name}")
+            activation = activations.get(activation, owner)
         elif self.n_neurons == 1:
             # Softmax over one output is exp(z) / exp(z) = 1 whatever z is: every gradient 0.
             output = f"{name}.N0" if name != "layer" else "(n_neurons=1)"
             raise ValueError(
-                f"Layer {name}: softmax over a single output {output} is always 1.0 "
+                f"{owner}: softmax over a single output {output} is always 1.0 "
                 f"(exp(z) / exp(z)), so every gradient would be 0. For two classes use one "
                 f"sigmoid output (with bce), or two softmax outputs.")
         self.activation = activation
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float64, np.float32):
-            raise ValueError(f"Layer {name}: dtype must be float64 or float32, got {dtype!r}.")
+            raise ValueError(f"{owner}: dtype must be float64 or float32, got {dtype!r}.")
         shape = (self.n_neurons, self.n_inputs + 1)
         self.use_storage(np.empty(shape, self.dtype), np.zeros(shape, self.dtype))
         if weights is None or bias is None:
             w0, b0 = initialize(init, self.n_inputs, self.n_neurons, make_rng(rng=rng),
-                                f"Layer {name}")
+                                owner)
         self.weights = w0 if weights is None else weights
         self.bias = b0 if bias is None else bias
         self.network = None               # the network this layer belongs to, if any
@@ -143,11 +144,11 @@ class Layer:
         self._set(self._b, value, "bias")
 
     def _set(self, target, value, what):
-        value = as_float_array(value, what, f"Layer {self.name}", self.dtype)
+        value = as_float_array(value, what, self._owner, self.dtype)
         if value.shape != target.shape:
-            raise ValueError(f"Layer {self.name} expected {what} of shape {target.shape}, "
+            raise ValueError(f"{self._owner} expected {what} of shape {target.shape}, "
                              f"got array of shape {value.shape}.")
-        check_finite(value, what, f"Layer {self.name}")
+        check_finite(value, what, self._owner)
         target[...] = value
 
     @property
@@ -178,7 +179,7 @@ class Layer:
             The layer's activations (softmax across the layer for a softmax layer).
         """
         if check:
-            X = check_inputs(X, self.n_inputs, f"Layer {self.name}", self.dtype, copy=True)
+            X = check_inputs(X, self.n_inputs, self._owner, self.dtype, copy=True)
             with np.errstate(over="ignore"):              # see Activation.value_unguarded
                 return self.forward(X, check=False)
         self.X = X
@@ -213,12 +214,12 @@ class Layer:
         """
         if check:
             if self.A is None:
-                raise RuntimeError(f"Layer {self.name}: call forward before backward.")
-            dL_da = as_float_array(dL_da, "dL/da", f"Layer {self.name}", self.dtype, copy=True)
+                raise RuntimeError(f"{self._owner}: call forward before backward.")
+            dL_da = as_float_array(dL_da, "dL/da", self._owner, self.dtype, copy=True)
             if dL_da.shape != self.A.shape:
-                raise ValueError(f"Layer {self.name}: dL/da must have the shape of A, "
+                raise ValueError(f"{self._owner}: dL/da must have the shape of A, "
                                  f"{self.A.shape}, got {dL_da.shape}.")
-            check_finite(dL_da, "dL/da", f"Layer {self.name}")
+            check_finite(dL_da, "dL/da", self._owner)
             if self.is_softmax:
                 delta = activations.softmax_vjp(self.A, dL_da)
         self.dL_da = dL_da
@@ -238,6 +239,11 @@ class Layer:
         if not send:
             return None
         return delta @ self._W.T                          # dL/dX = delta W^T: every error sent, added up
+
+    @property
+    def _owner(self):
+        """How error messages name this layer: ``Layer L2``, or just ``Layer``."""
+        return "Layer" if self.name == "layer" else f"Layer {self.name}"
 
     def __repr__(self):
         return f"Layer({self.n_inputs}, {self.n_neurons}, {self.activation_name!r}, name={self.name!r})"

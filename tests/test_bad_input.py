@@ -48,7 +48,7 @@ def test_softmax_over_one_output_is_refused(backend):
 
 def test_a_softmax_layer_of_one_neuron_is_refused():
     # Alone, a Layer is not checked by a network: it must refuse softmax over one output itself.
-    with pytest.raises(ValueError, match=r"Layer layer: softmax over a single output "
+    with pytest.raises(ValueError, match=r"Layer: softmax over a single output "
                                          r"\(n_neurons=1\) is always 1\.0.*every gradient "
                                          r"would be 0.*one sigmoid output"):
         nt.Layer(3, 1, "softmax")

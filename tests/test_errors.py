@@ -265,7 +265,7 @@ def test_setting_a_network_neurons_weights_to_the_wrong_shape_names_it():
 
 
 def test_layer_given_weights_of_the_wrong_shape():
-    with pytest.raises(ValueError, match=r"Layer layer expected weights of shape \(3, 4\), got "
+    with pytest.raises(ValueError, match=r"Layer expected weights of shape \(3, 4\), got "
                                          r"array of shape \(4, 3\)"):
         nt.Layer(3, 4, weights=np.ones((4, 3)), bias=np.zeros(4))
 
@@ -319,7 +319,7 @@ def test_network_backward_before_forward(backend):
 
 
 def test_layer_backward_before_forward():
-    with pytest.raises(RuntimeError, match=r"Layer layer: call forward before backward"):
+    with pytest.raises(RuntimeError, match=r"Layer: call forward before backward"):
         nt.Layer(3, 2).backward(np.ones(2))
 
 
@@ -378,5 +378,5 @@ def test_float32_network_to_neurons():
 
 
 def test_integer_dtype_for_a_layer():
-    with pytest.raises(ValueError, match=r"Layer layer: dtype must be float64 or float32"):
+    with pytest.raises(ValueError, match=r"Layer: dtype must be float64 or float32"):
         nt.Layer(3, 2, dtype=np.int32)
