@@ -148,7 +148,6 @@ class Recorder:
         self.last_block = {}         # per layer, the last parameter block copied (shared)
         self.step_bytes = 0
         self.state_before = {}       # the optimizer's state before the update being recorded
-        self.optimizer_described = None  # (optimizer, n attributes, optimizer_info) of the last
 
     # --- the one hook the engine calls ----------------------------------------------------
     def record(self, network, event, layer=None, **info):
@@ -328,24 +327,7 @@ class Recorder:
                         block = old[_block_slice(network, l)].reshape(network.parameter_blocks[l].shape)
                         self._keep(store, "state_before:" + name, _take(block, self.recorded_rows[l]))
         if info["phase"] == "after":
-            self.current["optimizer"] = self._optimizer_info(optimizer)
-
-    def _optimizer_info(self, optimizer):
-        """``optimizer_info(optimizer)``, with its unchanging part worked out once.
-
-        Of an optimizer's attributes only ``steps`` and what clipping did change from step
-        to step, unless the caller changes a hyperparameter (then it is worked out again).
-        """
-        settings = vars(optimizer)
-        cached = self.optimizer_described
-        if cached is None or cached[0] is not optimizer or cached[1] != len(settings) \
-                or any(settings.get(k) is not v for k, v in cached[2].items()
-                       if k not in ("name", "steps", "clip")):
-            self.optimizer_described = cached = (optimizer, len(settings),
-                                                 optimizer_info(optimizer))
-        info = dict(cached[2])
-        info["steps"], info["clip"] = optimizer.steps, optimizer.last_clip
-        return info
+            self.current["optimizer"] = optimizer_info(optimizer)
 
 
 def _block_slice(network, l):
