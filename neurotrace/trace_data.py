@@ -806,11 +806,7 @@ class Step:
         store = self.data["layers"].get(l)
         if store is None or "grad_weights" not in self.trace.quantities:
             return None
-        if "grad" in store:
-            return store["grad"][:, :-1]
-        if "delta" in store and "x" in store and store["x"].ndim == 1:
-            return np.multiply.outer(store["delta"], store["x"])    # dL/dw = delta * x
-        return None
+        return _grad_weights(store, slice(None))
 
     def record(self, name):
         """Everything recorded for neuron ``name`` at this step, in one dict.
@@ -953,23 +949,30 @@ def _forward(step, store, l, row):
     return out
 
 
+def _grad_weights(store, rows):
+    """dL/dw of neuron ``rows`` (or of the layer, ``slice(None)``) from a step's layer store.
+
+    A batch: the engine's sums, as recorded. One sample: ``delta * x``, multiplied out
+    here (the recorder keeps delta and x, not their product). None when not recorded.
+    """
+    if "grad" in store:
+        return store["grad"][rows, :-1]
+    if "delta" in store and "x" in store and store["x"].ndim == 1:
+        return np.multiply.outer(store["delta"][rows], store["x"])     # dL/dw = delta * x
+    return None
+
+
 def _backward(step, store, l, row):
     out, shown = {}, step.trace.quantities
     for q in ("dL_da", "da_dz", "delta"):
         if q in store and q in shown:
             out[q] = _scalar(store[q][..., row])
-    if "grad" in store:
-        if "grad_weights" in step.trace.quantities:
-            out["grad_weights"] = store["grad"][row, :-1]
-        if "grad_bias" in step.trace.quantities:
-            out["grad_bias"] = float(store["grad"][row, -1])
-    elif "delta" in store and "x" in store and store["x"].ndim == 1:
-        # One sample: dL/dw = delta * x and dL/db = delta, multiplied out here.
-        delta = store["delta"][row]
-        if "grad_weights" in step.trace.quantities:
-            out["grad_weights"] = store["x"] * delta
-        if "grad_bias" in step.trace.quantities:
-            out["grad_bias"] = float(delta)
+    grad_weights = _grad_weights(store, row)
+    if grad_weights is not None and "grad_weights" in shown:
+        out["grad_weights"] = grad_weights
+    if grad_weights is not None and "grad_bias" in shown:
+        # a batch: the engine's sum; one sample: dL/db = delta
+        out["grad_bias"] = float(store["grad"][row, -1] if "grad" in store else store["delta"][row])
     if "w" in store and "delta" in store and "to_predecessors" in shown:
         preds = names.predecessors(step.trace.sizes, l)
         # The error this neuron sent to each predecessor i: delta * w_i (per sample).

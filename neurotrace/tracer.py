@@ -302,8 +302,7 @@ class Recorder:
         optimizer = info["optimizer"]
         if info["phase"] == "before" and "optimizer_state" in self.want:
             # The state is changed in place by the update: keep what it was before.
-            self.state_before = {name: flat.copy() for name, flat in optimizer.state.items()} \
-                if optimizer.state else {}
+            self.state_before = {name: flat.copy() for name, flat in optimizer.state.items()}
         for l in self.recorded_rows:
             store = self.current["layers"][l]
             if info["phase"] == "before":
