@@ -109,16 +109,17 @@ def diagnose(trace):
     findings = []
     findings += _dead_relus(trace, steps)
     findings += _saturated(trace, steps)
-    findings += _gradient_sizes(trace, steps, recorded)
+    findings += _gradient_sizes(trace, steps)
     findings += _stalled(trace, steps, recorded)
     return findings
 
 
 def _neurons(trace):
+    first = trace[trace.steps[0]].forward
     for l, layer in enumerate(trace.node_names()):
         act = trace.activation_names[l]
         for name in layer:
-            if name in trace[trace.steps[0]].forward:
+            if name in first:
                 yield l, act, name
 
 
@@ -177,20 +178,18 @@ def _saturated(trace, steps):
                     f"smaller learning rate, smaller initial weights or scaled inputs.")]
 
 
-def _gradient_sizes(trace, steps, recorded):
+def _gradient_sizes(trace, steps):
     if "grad_weights" not in trace.quantities or len(trace.sizes) < 3:
         return []
     layers = trace.node_names()
     L = len(layers)
-    ratios, sizes = [], []
-    for s in recorded:
-        first, last = s.layer_grad_weights(0), s.layer_grad_weights(L - 1)
-        if first is None or last is None:
-            return []
-        first, last = _rms(first), _rms(last)
-        sizes.append(max(first, last))
-        if last > 0 and first > 0 and np.isfinite(first) and np.isfinite(last):
-            ratios.append(first / last)
+    first, last = trace.gradient_rms(0), trace.gradient_rms(L - 1)
+    if first is None or last is None:
+        return []
+    sizes = np.maximum(first, last).tolist()
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        usable = (first > 0) & (last > 0) & np.isfinite(first) & np.isfinite(last)
+        ratios = (first[usable] / last[usable]).tolist()
     # Growth: the last quarter of the steps against the first quarter, as medians (one
     # sample's gradient can be 1e4 times another's in a healthy run; a quarter evens that).
     q = max(1, len(sizes) // 4)
@@ -223,21 +222,6 @@ def _gradient_sizes(trace, steps, recorded):
                         f"smaller initial weights, a smaller learning rate or gradient "
                         f"clipping.")]
     return []
-
-
-def _rms(values):
-    """Root mean square of the numbers in ``values``; no overflow for a diverged run's (1e200)."""
-    if not np.size(values):
-        return 0.0
-    flat = np.ravel(values)
-    with np.errstate(over="ignore"):              # overflow is handled below
-        squares = float(flat @ flat)               # one product: diagnose reads every step
-    if np.isfinite(squares):
-        return float(np.sqrt(squares / flat.size))
-    largest = float(np.max(np.abs(flat)))          # overflowed: scale by the largest first
-    if not np.isfinite(largest):
-        return largest
-    return largest * float(np.sqrt(np.mean(np.square(flat / largest))))
 
 
 def _stalled(trace, steps, recorded):

@@ -138,6 +138,56 @@ class Trace:
             raise KeyError(f"Step {k!r} was not recorded{why}; recorded steps: {shown}.")
         return Step(self, self._steps[k])
 
+    def gradient_rms(self, layer):
+        """The root mean square of layer ``layer``'s dL/dw at every recorded step.
+
+        How big a layer's weight gradients are, one number per step (what
+        :func:`~neurotrace.diagnose` compares between the first and the last layer).
+        Computed for all the steps at once: for one sample per step, dL/dw is the
+        outer product ``delta x^T``, whose root mean square is ``rms(delta) * rms(x)``,
+        so it is never multiplied out. No overflow for a diverged run's values (1e200).
+
+        Parameters
+        ----------
+        layer : int
+            The layer, counted from 0 (``L1`` is 0).
+
+        Returns
+        -------
+        rms : ndarray of shape (n_steps,), or None
+            One value per recorded step, in order; None when the weight gradients of
+            that layer were not recorded.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=1, shuffle=False, progress=False)
+        >>> rms = t.gradient_rms(0)
+        >>> rms.shape
+        (4,)
+        >>> g = t[1].layer_grad_weights(0)
+        >>> bool(np.isclose(rms[1], np.sqrt(np.mean(g ** 2)), rtol=1e-14))
+        True
+        """
+        stores = [self._steps[k]["layers"].get(layer) for k in self.steps]
+        if "grad_weights" not in self.quantities or any(s is None for s in stores):
+            return None
+        if all("grad" not in s and "delta" in s and "x" in s and s["x"].ndim == 1
+               for s in stores):
+            deltas = np.concatenate([s["delta"] for s in stores]).reshape(len(stores), -1)
+            inputs = np.concatenate([s["x"] for s in stores]).reshape(len(stores), -1)
+            return _rms_rows(deltas) * _rms_rows(inputs)
+        values = []
+        for store in stores:
+            grad = _grad_weights(store, slice(None))
+            if grad is None:
+                return None
+            values.append(_rms(grad))
+        return np.array(values, dtype=float)
+
     @property
     def nbytes(self):
         """Memory held by the recorded arrays."""
@@ -1162,6 +1212,30 @@ def check_trace(obj, who, need_steps=True):
         raise ValueError(f"{who}: the trace recorded no steps (was anything run inside the "
                          f"`with nt.trace(net) as t:` block? were the steps filtered out?).")
     return obj
+
+
+def _rms(values):
+    """Root mean square of the numbers in ``values``; no overflow for a diverged run's (1e200)."""
+    if not np.size(values):
+        return 0.0
+    flat = np.ravel(values)
+    with np.errstate(over="ignore"):              # overflow is handled below
+        squares = float(flat @ flat)
+    if np.isfinite(squares):
+        return float(np.sqrt(squares / flat.size))
+    largest = float(np.max(np.abs(flat)))          # overflowed: scale by the largest first
+    if not np.isfinite(largest):
+        return largest
+    return largest * float(np.sqrt(np.mean(np.square(flat / largest))))
+
+
+def _rms_rows(rows):
+    """The root mean square of each row of a 2-D array; no overflow (see _rms)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = np.sqrt(np.einsum("ij,ij->i", rows, rows) / rows.shape[1])
+    for i in np.flatnonzero(~np.isfinite(result)):
+        result[i] = _rms(rows[i])                     # overflowed (or inf, NaN): row by row
+    return result
 
 
 def _scalar(value):

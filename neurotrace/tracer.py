@@ -242,7 +242,7 @@ class Recorder:
         rows, store, want = self.recorded_rows[l], self.current["layers"][l], self.want
         if "x" in want or self.keep_grad:
             before = self.current["layers"].get(l - 1, {})
-            if l > 0 and self.recorded_rows[l - 1] is None and "a" in before:
+            if "a" in before and self.recorded_rows[l - 1] is None:   # (l - 1 recorded)
                 store["x"] = before["a"]          # a layer's input is the layer before's output
             else:
                 self._keep(store, "x", _take(info["x"], None))  # a copy: the data may change

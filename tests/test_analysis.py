@@ -223,7 +223,7 @@ def test_diagnose_finds_gradients_that_grow_alike_in_every_layer():
 
 
 def test_rms_is_the_root_mean_square_and_survives_huge_and_zero_values():
-    from neurotrace.diagnose import _rms
+    from neurotrace.trace_data import _rms
     assert _rms(np.array([[3.0, -4.0], [0.0, 0.0]])) == pytest.approx(2.5, rel=1e-15)
     assert _rms(np.array([3e200, -4e200])) == pytest.approx(np.sqrt(12.5) * 1e200, rel=1e-15)
     assert _rms(np.zeros(3)) == 0.0 and _rms(np.array([np.inf, 1.0])) == np.inf
@@ -241,6 +241,31 @@ def test_diagnose_reads_the_same_gradients_layer_by_layer_as_neuron_by_neuron():
                 block = t[k].layer_grad_weights(l)
                 for j, name in enumerate(names):
                     np.testing.assert_array_equal(block[j], t[k].backward[name]["grad_weights"])
+
+
+def test_gradient_rms_is_the_rms_of_each_steps_layer_gradients_even_when_huge():
+    """Trace.gradient_rms (what diagnose reads, for all steps at once) against the blocks.
+
+    One sample per step takes rms(delta) * rms(x), never the outer product: checked against
+    the multiplied-out block, also for a run whose numbers are near 1e200, and with a
+    subset of the neurons recorded.
+    """
+    X, Y = nt.datasets.xor()
+    for batch_size, scale, neurons in ((1, 1.0, None), (None, 1.0, None), (1, 1e100, None),
+                                       (1, 1.0, ["L1.N1", "L3"])):
+        net = nt.NeuralNetwork([2, 3, 2, 1], "identity", seed=0)
+        with nt.trace(net, neurons=neurons) as t:         # 1e100 inputs: dL/dw near 1e200
+            for x, y in zip(X * scale, Y * scale) if batch_size == 1 else [(X, Y)]:
+                net.backprop(x, y, "sse")
+        for l in (0, 2):
+            expected = [np.sqrt(np.mean((t[k].layer_grad_weights(l) / scale) ** 2)) * scale
+                        for k in t.steps]
+            np.testing.assert_allclose(t.gradient_rms(l), expected, rtol=1e-14)
+            assert np.all(np.isfinite(t.gradient_rms(l)))
+    assert t.gradient_rms(1) is None                       # L2 was not recorded
+    with nt.trace(net, quantities=["loss", "z", "a"]) as t:
+        net.backprop(X, Y, "sse")
+    assert t.gradient_rms(0) is None                       # no gradients recorded
 
 
 def test_lr_100_xor_is_saturated_and_stalled_and_fit_warns_even_without_a_trace():

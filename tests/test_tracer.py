@@ -296,6 +296,21 @@ def test_limit_steps_range_slice_every(full_trace):
             t[missing]
 
 
+def test_limit_neurons_may_skip_a_whole_layer():
+    """neurons=["L1.N1", "L3"] on a 3-layer network records no L2 (the recorder once looked
+    L2 up to find L3's inputs and failed with KeyError: 1)."""
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 3, 2, 1], seed=0)
+    with nt.trace(net) as t_all:
+        nt.fit(net, X, Y, epochs=1, shuffle=False, progress=False, warn=False)
+    net = nt.NeuralNetwork([2, 3, 2, 1], seed=0)
+    with nt.trace(net, neurons=["L1.N1", "L3"]) as t:
+        nt.fit(net, X, Y, epochs=1, shuffle=False, progress=False, warn=False)
+    assert list(t[0].forward) == ["L1.N1", "L3.N0"]
+    for name in ("L1.N1", "L3.N0"):
+        assert_values_equal(t[0].record(name), t_all[0].record(name))
+
+
 def test_limit_neurons_keeps_exactly_those(full_trace):
     t_all, X, Y = full_trace
     t = limited(X, Y, neurons=["L1.N0", "L2"])
