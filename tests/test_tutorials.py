@@ -15,11 +15,14 @@ additions:
 
 Then the outputs of every cell must equal the stored ones, except exercise cells (they
 ran the solution) and cells tagged ``skip-compare`` (their output legitimately changes:
-a timing, or training shortened by ``CI``). Pictures are compared byte for byte when the
+a timing, or training shortened by ``CI``). Printed numbers may differ in their last
+digits (to 1e-9 relative: another CPU's matrix-product kernels add in another order, see
+:func:`same_text`). Pictures are compared byte for byte when the
 stored notebook was built with the same matplotlib and Graphviz as this run, and only by
 kind otherwise (another version draws the same figure with other bytes).
 """
 import importlib.util
+import math
 import re
 from pathlib import Path
 
@@ -142,10 +145,47 @@ def comparable(cell, pictures_too):
     return out
 
 
+#: A number as Python and numpy print it: 3, -0.25, 1.5e-07, 33.872399999999985, 1e+200.
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+#: How far a printed number may move between machines: relative, and absolute for the
+#: rounding noise a lesson prints on purpose ("the two agree to 2.2e-16").
+RTOL, ATOL = 1e-9, 1e-12
+
+
+def same_text(fresh, stored):
+    """True when two outputs read the same: the same words, numbers equal to RTOL/ATOL.
+
+    numpy's matrix products call OpenBLAS, which picks its kernels for the CPU it runs
+    on; another CPU may add the same numbers in another order and print a different
+    last digit (33.872399999999985 against 33.872400000000006). Whitespace between
+    numbers may differ with them (numpy pads columns to the widest number).
+    """
+    if fresh == stored:
+        return True
+    a, b = NUMBER.findall(fresh), NUMBER.findall(stored)
+    words = [" ".join(part.split()) for part in NUMBER.split(fresh)]
+    if words != [" ".join(part.split()) for part in NUMBER.split(stored)] or len(a) != len(b):
+        return False
+    return all(x == y or math.isclose(float(x), float(y), rel_tol=RTOL, abs_tol=ATOL)
+               for x, y in zip(a, b))
+
+
+def same_outputs(fresh, stored):
+    """:func:`same_text` on every text of two lists of outputs (see :func:`comparable`)."""
+    if isinstance(fresh, str) and isinstance(stored, str):
+        return same_text(fresh, stored)
+    if isinstance(fresh, dict) and isinstance(stored, dict):
+        return fresh.keys() == stored.keys() and all(same_outputs(fresh[k], stored[k])
+                                                     for k in fresh)
+    if isinstance(fresh, list) and isinstance(stored, list):
+        return len(fresh) == len(stored) and all(map(same_outputs, fresh, stored))
+    return fresh == stored
+
+
 def first_difference(fresh, stored):
     """A short description of where two lists of outputs differ."""
     for k, (a, b) in enumerate(zip(fresh, stored)):
-        if a != b:
+        if not same_outputs(a, b):
             return f"output {k}:\n fresh : {str(a)[:400]}\n stored: {str(b)[:400]}"
     return f"{len(fresh)} outputs in a fresh run, {len(stored)} stored"
 
@@ -190,7 +230,7 @@ def test_notebook_runs_with_its_solutions_and_gives_the_stored_outputs(source, k
         if i in skip or nb.cells[i].cell_type != "code":
             continue
         fresh, kept = comparable(nb.cells[i], same_tools), comparable(stored.cells[i], same_tools)
-        if fresh != kept:
+        if not same_outputs(fresh, kept):
             pytest.fail(f"{build.notebook_path(source).name}, cell {i}: the stored output is not "
                         f"what a fresh run gives; rebuild with `make notebooks NB={source.stem[:2]}`."
                         f"\nsource:\n{nb.cells[i].source[:300]}\n{first_difference(fresh, kept)}")

@@ -42,6 +42,28 @@ c.InlineBackend.rc = {"svg.hashsalt": "neurotrace", "svg.fonttype": "none",
 # Tags a source cell may carry (``# %% tags=["skip-compare"]``):
 #   exercise      a "your turn" cell; the tests replace it with its solution
 #   skip-compare  its output legitimately changes from run to run (a timing), or with CI=1
+def same_numbers_everywhere():
+    """Environment variables that make numpy and OpenBLAS compute alike on every x86-64 CPU.
+
+    Both pick their kernels for the CPU they run on (OpenBLAS's matrix products, numpy's
+    AVX-512 loops for exp, sums, ...), and another kernel adds in another order: a printed
+    last digit differs, and a long training drifts further. The notebooks are built and
+    tested on the AVX2 kernels (every x86-64 server CPU since about 2015 has AVX2), one
+    OpenBLAS thread, so their stored outputs are what a fresh run gives on any of them.
+    Elsewhere (e.g. ARM) nothing is pinned.
+    """
+    import platform
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        return {}
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__
+    except ImportError:                                  # numpy 1.x
+        from numpy.core._multiarray_umath import __cpu_dispatch__
+    above_avx2 = [f for f in __cpu_dispatch__ if f.startswith("AVX512") or f == "X86_V4"]
+    return {"OPENBLAS_CORETYPE": "Haswell", "OPENBLAS_NUM_THREADS": "1",
+            "NPY_DISABLE_CPU_FEATURES": " ".join(above_avx2)}
+
+
 TAG_EXERCISE = "exercise"
 TAG_SKIP_COMPARE = "skip-compare"
 
@@ -90,7 +112,8 @@ def kernel_environment(ci):
     The kernelspec ``python3`` is installed into a temporary folder put first on
     ``JUPYTER_PATH``, so the kernel runs *this* interpreter (not a ``python3`` found
     elsewhere on the machine). ``CI`` is set or unset (lessons may train less with it);
-    ``SOURCE_DATE_EPOCH`` keeps dates out of pictures.
+    ``SOURCE_DATE_EPOCH`` keeps dates out of pictures; :func:`same_numbers_everywhere`
+    pins the CPU kernels.
     """
     import ipykernel.kernelspec
     from jupyter_client.kernelspec import KernelSpecManager
@@ -107,6 +130,7 @@ def kernel_environment(ci):
             os.environ["IPYTHONDIR"] = str(tmp / "ipython")
             os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), saved.get("PYTHONPATH")]))
             os.environ["SOURCE_DATE_EPOCH"] = "0"
+            os.environ.update(same_numbers_everywhere())
             os.environ.pop("MPLBACKEND", None)            # the kernel's inline backend draws
             if ci:
                 os.environ["CI"] = "1"
