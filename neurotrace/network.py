@@ -203,14 +203,15 @@ class NeuralNetwork(NetworkBase, backend="neurons"):
         one = X.ndim == 1
         X1 = with_ones(X)                             # [x, 1] per sample (see Neuron.x1)
         for l, layer in enumerate(self.layers):
-            values = [neuron.forward(X1, check=False) for neuron in layer]   # a = f(x . w + b)
             if one:                                   # a float per neuron: [a, 1]
+                values = [neuron.forward(X1, check=False) for neuron in layer]  # a = f(x.w + b)
                 values.append(1.0)
                 A1 = np.array(values)
                 A = A1[:-1]
             else:                                     # an array per neuron: [a, 1] per sample
                 A1T = np.empty((len(layer) + 1, len(X1)))
-                A1T[:-1] = values                     # row j: neuron j's a, one per sample
+                for neuron, row in zip(layer, A1T):  # row j: neuron j's a, one per sample
+                    neuron.forward(X1, check=False, out=row)                    # a = f(x.w + b)
                 A1T[-1] = 1.0
                 A1 = A1T.T                            # (n_samples, n_neurons + 1), a view
                 A = A1[:, :-1]

@@ -202,7 +202,7 @@ class Neuron:
         return float(self.gradients[-1])
 
     # --- forward -----------------------------------------------------------------
-    def forward(self, x, *, check=True):
+    def forward(self, x, *, check=True, out=None):
         """``a = f(x @ weights + bias)``: a float for one sample, ``(n_samples,)`` for a batch.
 
         Parameters
@@ -213,6 +213,9 @@ class Neuron:
             checked its inputs once, and every layer's input is the layer before's
             output; it then gives ``x`` with a 1 appended to each sample (see :attr:`x1`),
             and silences numpy's floating-point warnings once for the whole pass.
+        out : ndarray of shape (n_samples,), optional
+            For a batch, where to write ``a`` (a network passes its row of the layer's
+            outputs).
 
         Returns
         -------
@@ -223,14 +226,14 @@ class Neuron:
             x = check_inputs(x, self.n_inputs, self.name, copy=True)
             x = with_ones(x)
             with np.errstate(over="ignore"):      # see Activation.value_unguarded
-                return self.forward(x, check=False)
+                return self.forward(x, check=False, out=out)
         self._x = x
         if x.ndim == 1:        # one sample: z and a are numbers
             self.z = z = float(x.dot(self.parameters))      # z = x . w + b * 1   (x is [x, 1])
             self.a = a = self.f(z)                          # a = f(z)
         else:                  # a batch: one z and one a per sample
             self.z = z = x.dot(self.parameters)             # z = x . w + b * 1, per sample
-            self.a = a = self.activation.on_samples(z)      # a = f(z), per sample
+            self.a = a = self.activation.on_samples(z, out)  # a = f(z), per sample
         return a
 
     @property
