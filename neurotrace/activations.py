@@ -154,6 +154,11 @@ def _identity_scalar_derivative(z, a):
 _ONE = {np.dtype(t): np.ones((), t) for t in (np.float64, np.float32)}
 
 
+def _float_type(z):
+    """``z``'s own float type (float32 stays float32), float64 for anything else."""
+    return z.dtype if z.dtype in _ONE else np.float64
+
+
 def _one(a):
     """1 for ``1 - a``: a 0-d array of ``a``'s float type (see _ONE), else the float 1.0."""
     return _ONE.get(getattr(a, "dtype", None), 1.0)
@@ -204,7 +209,7 @@ def _relu(z):
 
 
 def _relu_derivative(z, a):
-    return (z > 0).astype(float)
+    return (z > 0).astype(_float_type(z))
 
 
 def _relu_scalar(z):
@@ -224,7 +229,7 @@ def _leaky(z):
 
 
 def _leaky_derivative(z, a):
-    return np.where(z > 0, 1.0, LEAKY_SLOPE)
+    return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(_float_type(z), copy=False)
 
 
 def _leaky_scalar(z):

@@ -157,6 +157,9 @@ def test_float32_is_close_to_float64(hidden, output, n_samples):
     loss = natural_loss(output)
     g32, g64 = vec32.gradients(X, Y, loss), vec64.gradients(X, Y, loss)
     scale = max(np.max(np.abs(dW)) for dW, db in g64)
+    for layer in vec32.layers:      # every number of the backward pass in float32, too
+        for value in (layer.Z, layer.A, layer.dL_da, layer.da_dz, layer.delta):
+            assert value is None or value.dtype == np.float32, (layer, value.dtype)
     for (dW32, db32), (dW, db) in zip(g32, g64):
         assert dW32.dtype == np.float32
         np.testing.assert_allclose(dW32, dW, rtol=1e-4, atol=1e-5 * scale)
