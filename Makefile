@@ -4,13 +4,13 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test docs lint bench bench-figures figures graphviz chromium install clean notebooks lab
+.PHONY: demo test docs lint bench bench-figures figures graphviz chromium valgrind install clean notebooks lab
 
 demo: $(STAMP) graphviz
 	$(VENV)/bin/neurotrace demo --out demo_output
 
 # The suite: lint, every module's docstring examples, the tests (setup.cfg's [tool:pytest]).
-test: $(STAMP) graphviz chromium lint
+test: $(STAMP) graphviz chromium valgrind lint
 	$(PY) -m pytest
 
 # The documentation site (Sphinx: docs/conf.py says why) into docs/_build/html, warnings as
@@ -23,12 +23,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 # The benchmark lives in benchmarks/ (not installed); it writes under bench_output/.
-bench: $(STAMP) graphviz
-	$(PY) -m benchmarks --out bench_output
+bench: $(STAMP) graphviz valgrind
+	$(PY) -m benchmarks --out bench_output --instructions
 
 # The same, and the README's benchmark plots in figures/ replaced by this run's.
-bench-figures: $(STAMP) graphviz
-	$(PY) -m benchmarks --out bench_output --figures figures
+bench-figures: $(STAMP) graphviz valgrind
+	$(PY) -m benchmarks --out bench_output --figures figures --instructions
 
 figures: $(STAMP) graphviz chromium
 	$(PY) -m tools.make_figures figures
@@ -87,6 +87,21 @@ chromium:
 	  echo "chromium: not found and cannot be installed here (needs root and apt-get)."; \
 	  echo "          Install it with your package manager (e.g. 'sudo apt-get install chromium')."; \
 	  echo "          Carrying on: the browser tests will skip (and fail under CI)."; \
+	fi
+
+# valgrind counts the instructions of the benchmark's rows (benchmarks/instructions.py): the
+# ratios without the machine's noise. Installed like Graphviz; its test fails under CI without it.
+valgrind:
+	@if command -v valgrind >/dev/null 2>&1; then \
+	  echo "valgrind: $$(valgrind --version)"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "valgrind: installing the Debian package 'valgrind'"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null) \
+	    || echo "valgrind: could not install it; the instruction counts will skip (and fail under CI)"; \
+	else \
+	  echo "valgrind: not found and cannot be installed here (needs root and apt-get)."; \
+	  echo "          Install it with your package manager (e.g. 'sudo apt-get install valgrind')."; \
+	  echo "          Carrying on: the instruction counts will skip (and fail under CI)."; \
 	fi
 
 clean:

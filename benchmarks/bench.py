@@ -281,9 +281,11 @@ def _blas_threads():
             for info in threadpool_info()]
 
 
-def run(quick=False, out="bench_output", figures=None, log=None):
+def run(quick=False, out="bench_output", figures=None, log=None, instructions=False):
     """Run the benchmark, write ``out/bench.md``, ``out/bench.json`` and the plots.
 
+    ``instructions=True`` also counts instructions per sample with valgrind
+    (:mod:`benchmarks.instructions`; its section says so when valgrind is missing).
     Returns the results (what ``bench.json`` holds) with the Markdown as ``"markdown"``.
     """
     if log is None:
@@ -316,6 +318,12 @@ def run(quick=False, out="bench_output", figures=None, log=None):
         "flops": flops,
         "seconds": None,
     }
+    if instructions:
+        from . import instructions as counted
+        log("neurotrace bench: instructions per sample (valgrind)")
+        results["instructions"] = (counted.measure(64 if quick else 256) if counted.available()
+                                   else {"skipped": "valgrind is not installed "
+                                                    "(make valgrind installs it)"})
     results["machine"]["load_average_at_end"] = _load_average()
     results["figures"] = draw(results, out if figures is None else figures)
     results["seconds"] = (datetime.datetime.now().astimezone() - started).total_seconds()
@@ -447,6 +455,12 @@ def to_markdown(results):
               f"{f['fraction_of_reference']:.0%} ({min(f['fraction_turns']):.0%}-"
               f"{max(f['fraction_turns']):.0%})", f"{f['peak_rate'] / 1e9:.1f}",
               f"{f['fraction_of_peak']:.0%}"] for f in flop])
+    counted = results.get("instructions")
+    if counted and "skipped" in counted:
+        lines += ["", f"## Instructions per sample: skipped ({counted['skipped']})"]
+    elif counted:
+        from .instructions import to_markdown as instructions_markdown
+        lines += [""] + instructions_markdown(counted).splitlines()
     lines += ["", "## What is timed", ""] + [f"- {note}" for note in NOTES] + [""]
     return "\n".join(lines)
 
@@ -594,8 +608,12 @@ def main(argv=None):
     parser.add_argument("--figures", default=None,
                         help="folder for the plots (default: the --out folder; the README's "
                              "committed plots are in figures/)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions per sample with valgrind (a few minutes): "
+                             "the ratios without the machine's noise")
     args = parser.parse_args(argv)
-    results = run(quick=args.quick, out=args.out, figures=args.figures)
+    results = run(quick=args.quick, out=args.out, figures=args.figures,
+                  instructions=args.instructions)
     print(results["markdown"])
     return 0
 

@@ -128,3 +128,61 @@ def test_help_names_the_options(bench, capsys):
     text = capsys.readouterr().out
     for option in ("--quick", "--out", "--figures"):
         assert option in text
+
+
+# --- instruction counts (benchmarks/instructions.py) -----------------------------------------
+def test_every_counted_row_runs_in_process_and_is_a_row_of_the_benchmark(bench):
+    """The process valgrind measures, run here without valgrind, for every row."""
+    from benchmarks import instructions
+    rows = {row_id for row_id, _, _ in bench.ROWS}
+    for row_id, batch in instructions.ROWS:
+        assert row_id in rows and dict((r, b) for r, _, b in bench.ROWS)[row_id] == batch
+        instructions.run_row(row_id, 8)
+    X, Y = instructions.digits(5)                  # the digits, read without scikit-learn
+    from benchmarks.sweep import digits_data
+    X_ref, Y_ref = digits_data(5)
+    assert (X == X_ref).all() and (Y == Y_ref).all()
+    assert {t[2] for t in instructions.TARGETS} | {t[3] for t in instructions.TARGETS} <= \
+        {r for r, _ in instructions.ROWS}
+
+
+@pytest.fixture(scope="module")
+def valgrind():
+    from benchmarks import instructions
+    if not instructions.available():
+        if "CI" in os.environ:
+            pytest.fail("The instruction counts must run in CI, but valgrind is not installed "
+                        "(make valgrind).")
+        pytest.skip("valgrind is not installed (make valgrind installs it)")
+    return instructions
+
+
+def test_instruction_counts_are_the_same_every_run(valgrind):
+    """To a few parts per million (seen: 4,000 of 1.1e9; the process's environment and
+    addresses differ), where timings on this machine move by tens of percent."""
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(valgrind.count, ["vectorized-32"] * 2, [32, 32])
+    assert first > 0 and abs(first - second) <= 1e-5 * first
+
+
+def test_counted_ratios_and_their_markdown(valgrind, bench):
+    result = valgrind.measure(32, rows=["vectorized-32", "seed003-speedy-32"])
+    counts = result["rows"]
+    assert set(counts) == {"vectorized-32", "seed003-speedy-32"}
+    assert all(1e3 < v < 1e6 for v in counts.values()), counts     # per sample, batch 32
+    (target,) = result["targets"]
+    assert target["value"] == counts["seed003-speedy-32"] / counts["vectorized-32"]
+    text = valgrind.to_markdown(result)
+    assert "| vectorized-32 |" in text and f"{target['value']:.3g}x" in text
+    page = bench.to_markdown({**_minimal_results(bench), "instructions": result})
+    assert "## Instructions per sample (valgrind callgrind, 32 samples" in page
+
+
+def _minimal_results(bench):
+    return {"settings": bench.settings(quick=True), "versions": dict.fromkeys(
+                ["python", "numpy", "scikit-learn", "torch", "micrograd"], "x"),
+            "machine": {"cpu_count": 2, "platform": "p"}, "date": "d", "quick": True,
+            "rows": [{"id": "per-neuron-1", "label": "l", "batch_size": 1, "status": "skipped",
+                      "reason": "r"}],
+            "targets": [], "sweeps": {"width": [], "depth": [], "batch": []}, "flops": []}
