@@ -175,6 +175,8 @@ class Trace:
         stores = [self._steps[k]["layers"].get(layer) for k in self.steps]
         if "grad_weights" not in self.quantities or any(s is None for s in stores):
             return None
+        if not stores:                                     # no step recorded (yet)
+            return np.empty(0)
         if all("grad" not in s and "delta" in s and "x" in s and s["x"].ndim == 1
                for s in stores):
             deltas = np.concatenate([s["delta"] for s in stores]).reshape(len(stores), -1)

@@ -266,6 +266,9 @@ def test_gradient_rms_is_the_rms_of_each_steps_layer_gradients_even_when_huge():
     with nt.trace(net, quantities=["loss", "z", "a"]) as t:
         net.backprop(X, Y, "sse")
     assert t.gradient_rms(0) is None                       # no gradients recorded
+    with nt.trace(net) as t:
+        pass
+    assert t.gradient_rms(0).shape == (0,)                 # no step recorded
 
 
 def test_lr_100_xor_is_saturated_and_stalled_and_fit_warns_even_without_a_trace():
