@@ -39,9 +39,7 @@ c.InlineBackend.rc = {"svg.hashsalt": "neurotrace", "svg.fonttype": "none",
                       "figure.dpi": 72, "figure.figsize": (6.0, 4.0)}
 """
 
-# Tags a source cell may carry (``# %% tags=["skip-compare"]``):
-#   exercise      a "your turn" cell; the tests replace it with its solution
-#   skip-compare  its output legitimately changes from run to run (a timing), or with CI=1
+
 def same_numbers_everywhere():
     """Environment variables that make numpy and OpenBLAS compute alike on every x86-64 CPU.
 
@@ -64,6 +62,9 @@ def same_numbers_everywhere():
             "NPY_DISABLE_CPU_FEATURES": " ".join(above_avx2)}
 
 
+# Tags a source cell may carry (``# %% tags=["skip-compare"]``):
+#   exercise      a "your turn" cell; the tests replace it with its solution
+#   skip-compare  its output legitimately changes from run to run (a timing), or with CI=1
 TAG_EXERCISE = "exercise"
 TAG_SKIP_COMPARE = "skip-compare"
 
