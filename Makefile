@@ -58,51 +58,38 @@ $(STAMP): setup.cfg pyproject.toml
 	  || { tail -n 30 $(VENV)/install.log; echo "install: failed; see $(VENV)/install.log"; exit 1; }
 	@touch $(STAMP)
 
-# The system's Graphviz (the `dot` program) renders the pictures. Install it where we can;
-# where we cannot, say so and carry on: DOT source is still written without it.
+# $(call system_program,NAME,FOUND,VERSION,PACKAGE,WITHOUT): say which NAME this machine has
+# (the shell test FOUND is true; VERSION prints it), or install the Debian package PACKAGE
+# where we can (root and apt-get). Where we cannot, say so and carry on; WITHOUT says what
+# then happens.
+define system_program
+@if $(2); then \
+  echo "$(1): $$($(3))"; \
+elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+  echo "$(1): installing the Debian package '$(4)'"; \
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(4) >/dev/null) \
+    || echo "$(1): could not install it; $(5)"; \
+else \
+  echo "$(1): not found and cannot be installed here (needs root and apt-get)."; \
+  echo "          Install it with your package manager (e.g. 'sudo apt-get install $(4)')."; \
+  echo "          Carrying on: $(5)."; \
+fi
+endef
+
+# The system's Graphviz (the `dot` program) renders the pictures; without it, DOT source is
+# still written.
 graphviz:
-	@if command -v dot >/dev/null 2>&1; then \
-	  echo "graphviz: $$(dot -V 2>&1)"; \
-	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "graphviz: installing the Debian package 'graphviz'"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
-	    || echo "graphviz: could not install it; pictures will be saved as DOT source only"; \
-	else \
-	  echo "graphviz: 'dot' not found and cannot be installed here (needs root and apt-get)."; \
-	  echo "          Install it with your package manager (e.g. 'sudo apt-get install graphviz')."; \
-	  echo "          Carrying on: pictures will be saved as DOT source only."; \
-	fi
+	$(call system_program,graphviz,command -v dot >/dev/null 2>&1,dot -V 2>&1,graphviz,pictures will be saved as DOT source only)
 
 # The system's Chromium runs the viewer's browser tests and its screenshot in figures/
-# (Playwright drives it; Playwright's own browser download is not used). Installed like
-# Graphviz; where it cannot be, the browser tests skip saying why (under CI they fail).
+# (Playwright drives it; Playwright's own browser download is not used).
 chromium:
-	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then \
-	  echo "chromium: $$(chromium --version 2>/dev/null || /usr/bin/chromium --version)"; \
-	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "chromium: installing the Debian package 'chromium'"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	    || echo "chromium: could not install it; the browser tests will skip (and fail under CI)"; \
-	else \
-	  echo "chromium: not found and cannot be installed here (needs root and apt-get)."; \
-	  echo "          Install it with your package manager (e.g. 'sudo apt-get install chromium')."; \
-	  echo "          Carrying on: the browser tests will skip (and fail under CI)."; \
-	fi
+	$(call system_program,chromium,[ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1,chromium --version 2>/dev/null || /usr/bin/chromium --version,chromium,the browser tests will skip (and fail under CI))
 
 # valgrind counts the instructions of the benchmark's rows (benchmarks/instructions.py): the
-# ratios without the machine's noise. Installed like Graphviz; its test fails under CI without it.
+# ratios without the machine's noise.
 valgrind:
-	@if command -v valgrind >/dev/null 2>&1; then \
-	  echo "valgrind: $$(valgrind --version)"; \
-	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "valgrind: installing the Debian package 'valgrind'"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null) \
-	    || echo "valgrind: could not install it; the instruction counts will skip (and fail under CI)"; \
-	else \
-	  echo "valgrind: not found and cannot be installed here (needs root and apt-get)."; \
-	  echo "          Install it with your package manager (e.g. 'sudo apt-get install valgrind')."; \
-	  echo "          Carrying on: the instruction counts will skip (and fail under CI)."; \
-	fi
+	$(call system_program,valgrind,command -v valgrind >/dev/null 2>&1,valgrind --version,valgrind,the instruction counts will skip (and fail under CI))
 
 clean:
 	rm -rf $(VENV) demo_output bench_output .pytest_cache *.egg-info docs/_build

@@ -105,12 +105,11 @@ def diagnose(trace):
     steps = trace.steps
     if not steps:
         return []
-    recorded = [trace[k] for k in steps]        # each step read once
     findings = []
     findings += _dead_relus(trace, steps)
     findings += _saturated(trace, steps)
     findings += _gradient_sizes(trace, steps)
-    findings += _stalled(trace, steps, recorded)
+    findings += _stalled(trace, steps)
     return findings
 
 
@@ -224,9 +223,10 @@ def _gradient_sizes(trace, steps):
     return []
 
 
-def _stalled(trace, steps, recorded):
+def _stalled(trace, steps):
     if "loss" not in trace.quantities:
         return []
+    recorded = [trace[k] for k in steps]        # each step read once
     epochs = [s.epoch for s in recorded]
     losses = np.array([s.loss for s in recorded], float)
     if all(e is not None for e in epochs) and len(set(epochs)) >= 3:

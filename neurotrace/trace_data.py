@@ -172,8 +172,10 @@ class Trace:
         >>> bool(np.isclose(rms[1], np.sqrt(np.mean(g ** 2)), rtol=1e-14))
         True
         """
+        if "grad_weights" not in self.quantities:
+            return None
         stores = [self._steps[k]["layers"].get(layer) for k in self.steps]
-        if "grad_weights" not in self.quantities or any(s is None for s in stores):
+        if any(s is None for s in stores):
             return None
         if not stores:                                     # no step recorded (yet)
             return np.empty(0)

@@ -358,7 +358,8 @@ def fit(network, X, Y, loss="mse", optimizer=None, epochs=1, batch_size=32, shuf
                     # were checked once above
                     value = network.backprop(xb, yb, loss, to_inputs=False, check=False)
                     gradients = network.flat_gradients
-                    # g @ g is finite only when every gradient is (see _finite)
+                    # g @ g is finite only when every gradient is (one inf or NaN makes it
+                    # inf or NaN): one product, much cheaper than a check of each
                     if not (math.isfinite(value) and math.isfinite(gradients @ gradients)):
                         raise _Failed("loss" if not math.isfinite(value) else "gradient", value)
                     optimizer.step(network)
@@ -454,15 +455,6 @@ def _stalled_and_saturated(network, X, history, optimizer):
             f"{len(curve) - len(curve) // 2} epochs, and every {name} output is saturated "
             f"(f'(z) nearly 0 for every sample): no gradient gets through. Try a smaller "
             f"learning rate (lr={optimizer.lr:g} now).")
-
-
-def _finite(value, gradients):
-    """True if the loss and every gradient are finite numbers.
-
-    ``g @ g`` is one number that is finite only when every entry of g is (an inf or
-    a NaN anywhere makes it inf or NaN), and much cheaper than checking each entry.
-    """
-    return math.isfinite(value) and math.isfinite(gradients @ gradients)
 
 
 def _measure(network, history, prefix, X, Y, loss, metrics, with_loss=True):

@@ -172,14 +172,21 @@ def test_diagnose_finds_exploding_gradients():
     assert "exploding" in kinds(t)
 
 
-def test_diagnose_of_a_diverged_run_raises_no_overflow_warning():
-    """Gradients near 1e200 (a run that diverged) are measured without numpy overflowing."""
+@pytest.fixture(scope="module")
+def diverged():
+    """A deep ReLU network with N(0, 1) weights, traced until training diverges."""
     X, Y = nt.datasets.moons(n_samples=200, test_size=None)
     net = nt.VectorizedNetwork([2] + [64] * 6 + [2], activation="relu", output_activation="softmax",
                                init="normal", seed=0)
     with nt.trace(net) as t, pytest.raises(nt.TrainingDiverged), np.errstate(over="ignore"):
         nt.fit(net, X, Y, loss="cross_entropy", optimizer=nt.SGD(lr=0.01), epochs=10,
                batch_size=50, shuffle=False, progress=False, warn=False)
+    return t
+
+
+def test_diagnose_of_a_diverged_run_raises_no_overflow_warning(diverged):
+    """Gradients near 1e200 (a run that diverged) are measured without numpy overflowing."""
+    t = diverged
     assert max(np.abs(t[k].backward[name]["grad_weights"]).max()
                for k in t.steps for name in t.node_names()[0]) > 1e150
     with warnings.catch_warnings():
@@ -206,15 +213,10 @@ def test_what_if_and_check_use_a_loss_of_ones_own_a_saved_trace_says_why_it_cann
         loaded.what_if("L1.N0", "w0", by=1e-5, step=0)
 
 
-def test_diagnose_finds_gradients_that_grow_alike_in_every_layer():
+def test_diagnose_finds_gradients_that_grow_alike_in_every_layer(diverged):
     """A deep ReLU network with N(0, 1) weights: every layer's gradients grow together (their
     first/last ratio stays near 1) until training diverges; the growth is what is found."""
-    X, Y = nt.datasets.moons(n_samples=200, test_size=None)
-    net = nt.VectorizedNetwork([2] + [64] * 6 + [2], activation="relu", output_activation="softmax",
-                               init="normal", seed=0)
-    with nt.trace(net) as t, pytest.raises(nt.TrainingDiverged), np.errstate(over="ignore"):
-        nt.fit(net, X, Y, loss="cross_entropy", optimizer=nt.SGD(lr=0.01), epochs=10,
-               batch_size=50, shuffle=False, progress=False, warn=False)
+    t = diverged
     found = [f for f in nt.diagnose(t) if f.kind == "exploding"]
     message = str(found[0]) if found else ""
     assert len(found) == 1 and ("their size at step 0" in message
