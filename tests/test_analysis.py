@@ -1,4 +1,6 @@
 """what_if, contributions, compare and diagnose: asking questions of a recorded run."""
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -271,6 +273,34 @@ def test_gradient_rms_is_the_rms_of_each_steps_layer_gradients_even_when_huge():
     with nt.trace(net) as t:
         pass
     assert t.gradient_rms(0).shape == (0,)                 # no step recorded
+
+
+def test_diagnose_median_is_numpys_to_the_bit_nan_and_inf_included():
+    """diagnose's own median (np.median's first call imports numpy.ma: 30 ms)."""
+    median = sys.modules["neurotrace.diagnose"]._median
+    rng = np.random.default_rng(0)
+    for n in range(1, 40):
+        values = rng.normal(size=n) * 10.0 ** rng.integers(-300, 300, size=n)
+        assert median(values) == float(np.median(values))
+    for values in ([1.0, np.inf, 2.0, np.inf], [np.inf, -np.inf, 1.0], [3.0, np.nan, 1.0]):
+        np.testing.assert_equal(median(np.array(values)), float(np.median(values)))
+    assert np.isnan(median(np.empty(0)))
+    assert median(np.array([1e308, 1e308])) == np.inf     # no overflow warning (errors here)
+
+
+def test_a_first_traced_fit_imports_nothing_more():
+    """A student's first traced fit (diagnose at its end) imports no module: numpy.ma, which
+    np.median imports on its first call, took 30 ms, more than the rest of diagnose."""
+    code = ("import sys, neurotrace as nt\n"
+            "X, Y = nt.datasets.xor()\n"
+            "net = nt.NeuralNetwork([2, 3, 1], seed=0)\n"
+            "before = set(sys.modules)\n"
+            "with nt.trace(net):\n"
+            "    nt.fit(net, X, Y, epochs=20, batch_size=1, progress=False)\n"
+            "print(sorted(set(sys.modules) - before))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_lr_100_xor_is_saturated_and_stalled_and_fit_warns_even_without_a_trace():
