@@ -131,13 +131,19 @@ def test_help_names_the_options(bench, capsys):
 
 
 # --- instruction counts (benchmarks/instructions.py) -----------------------------------------
-def test_every_counted_row_runs_in_process_and_is_a_row_of_the_benchmark(bench):
+def test_every_counted_row_runs_in_process_and_is_a_row_of_the_benchmark(bench, monkeypatch):
     """The process valgrind measures, run here without valgrind, for every row."""
     from benchmarks import instructions
     rows = {row_id for row_id, _, _ in bench.ROWS}
     for row_id, batch in instructions.ROWS:
         assert row_id in rows and dict((r, b) for r, _, b in bench.ROWS)[row_id] == batch
         instructions.run_row(row_id, 8)
+    read, real = [], instructions.digits           # both processes of a count read the same
+    monkeypatch.setattr(instructions, "digits", lambda *args: read.append(args) or real(*args))
+    for n_samples in (0, 8):
+        instructions.run_row("vectorized-32", n_samples)
+    monkeypatch.undo()
+    assert len(read) == 2 and read[0] == read[1]
     X, Y = instructions.digits(5)                  # the digits, read without scikit-learn
     from benchmarks.sweep import digits_data
     X_ref, Y_ref = digits_data(5)
