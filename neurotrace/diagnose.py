@@ -238,8 +238,8 @@ def _median(values):
 def _stalled(trace, steps):
     if "loss" not in trace.quantities:
         return []
-    epochs = trace._per_step("epoch")
-    losses = np.array(trace._per_step("loss"), float)
+    epochs = trace.per_step("epoch")
+    losses = np.array(trace.per_step("loss"), float)
     if all(e is not None for e in epochs) and len(set(epochs)) >= 3:
         keys = sorted(set(epochs))
         curve = np.array([losses[[e == key for e in epochs]].mean() for key in keys])

@@ -200,9 +200,40 @@ class Trace:
             values.append(_rms(grad))
         return np.array(values, dtype=float)
 
-    def _per_step(self, key):
-        """``key`` of every recorded step's data (``"loss"``, ``"epoch"``), None where absent;
-        what :func:`~neurotrace.diagnose` reads without making a :class:`Step` of each."""
+    def per_step(self, key):
+        """One number of every recorded step, in order: ``"loss"``, ``"epoch"`` or ``"batch"``.
+
+        The same values as ``[t[k].loss for k in t.steps]``, without making a :class:`Step`
+        of each (what :func:`~neurotrace.diagnose` reads).
+
+        Parameters
+        ----------
+        key : {"loss", "epoch", "batch"}
+
+        Returns
+        -------
+        values : list
+            One value per recorded step; None where the step has none (a forward pass
+            without a loss, a step not made by ``fit``).
+
+        Raises
+        ------
+        KeyError
+            If ``key`` is not one of the three.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 2, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=2, batch_size=2, shuffle=False, progress=False)
+        >>> t.per_step("epoch")
+        [0, 0, 1, 1]
+        """
+        if key not in ("loss", "epoch", "batch"):
+            raise KeyError(f"Trace.per_step: {key!r} is not a number of a step; use "
+                           f"'loss', 'epoch' or 'batch'.")
         return [self._steps[k].get(key) for k in self.steps]
 
     @property

@@ -288,6 +288,19 @@ def test_diagnose_median_is_numpys_to_the_bit_nan_and_inf_included():
     assert median(np.array([1e308, 1e308])) == np.inf     # no overflow warning (errors here)
 
 
+def test_per_step_is_what_each_step_holds():
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 2, 1], seed=0)
+    with nt.trace(net) as t:
+        nt.fit(net, X, Y, epochs=2, batch_size=1, progress=False, warn=False)
+        net.forward(X)                                  # a step without a loss, not fit's
+    for key in ("loss", "epoch", "batch"):
+        assert t.per_step(key) == [getattr(t[k], key) for k in t.steps]
+    assert t.per_step("loss")[-1] is None and t.per_step("epoch")[-1] is None
+    with pytest.raises(KeyError, match="'loss', 'epoch' or 'batch'"):
+        t.per_step("z")
+
+
 def test_a_first_traced_fit_imports_nothing_more():
     """A student's first traced fit (diagnose at its end) imports no module: numpy.ma, which
     np.median imports on its first call, took 30 ms, more than the rest of diagnose."""
