@@ -779,3 +779,37 @@ def test_negative_index_is_counted_from_the_last_recorded_step():
     assert t[-1].id == 6 and t[-3].id == 0
     with pytest.raises(KeyError, match="not recorded"):
         t[-4]
+
+
+@pytest.mark.parametrize("backend", [nt.NeuralNetwork, nt.VectorizedNetwork])
+def test_the_trace_keeps_the_inputs_and_targets_it_was_given_not_the_callers_arrays(backend):
+    """The trace keeps the network's own copies: changing the caller's arrays afterwards
+    changes nothing recorded, by hand (backprop copies what it checks) or inside fit."""
+    X, Y = nt.datasets.xor()
+    X, Y = X.copy(), Y.copy()
+    net = backend([2, 3, 1], seed=0)
+    with nt.trace(net) as t:
+        net.backprop(X[0], Y[0], "sse")
+        net.backprop(X, Y, "sse")
+        nt.fit(net, X, Y, loss="sse", epochs=1, batch_size=2, shuffle=False, progress=False)
+    X[...], Y[...] = 7.0, 7.0
+    first, batch = t[0], t[1]
+    assert first.forward["L1.N0"]["x"].tolist() == [0.0, 0.0] and first.targets.tolist() == [0.0]
+    assert batch.forward["L1.N0"]["x"].tolist() == nt.datasets.xor()[0].tolist()
+    assert batch.targets.tolist() == nt.datasets.xor()[1].tolist()
+    assert t[3].targets.tolist() == nt.datasets.xor()[1][2:].tolist()
+
+
+@pytest.mark.parametrize("backend", [nt.NeuralNetwork, nt.VectorizedNetwork])
+def test_a_thinned_trace_keeps_no_whole_data_set_alive(backend):
+    """A batch of fit is a view into fit's copy of the data: kept as a copy of its own, so
+    keeping one step in a hundred holds a hundredth of the data, not all of it."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.random((400, 8)), rng.random((400, 2))
+    net = backend([8, 3, 2], seed=0)
+    with nt.trace(net, every=100) as t:
+        nt.fit(net, X, Y, loss="sse", epochs=1, batch_size=1, progress=False, warn=False)
+    stores = [t[k].data for k in t.steps]
+    kept = [s["targets"] for s in stores] + [s["layers"][0]["x"] for s in stores]
+    for value in kept:
+        assert value.base is None or value.base.nbytes <= 2 * value.nbytes
