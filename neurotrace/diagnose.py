@@ -152,19 +152,23 @@ def _saturated(trace, steps):
     if len(steps) < MIN_STEPS:
         return []
     names, kinds = [], set()
-    for _, act, name in _neurons(trace):
-        if act not in _MAX_DERIVATIVE:
+    for l, layer in enumerate(trace.node_names()):
+        act = trace.activation_names[l]
+        if act not in _MAX_DERIVATIVE or l not in trace.recorded_rows:
             continue
-        fn = activations.get(act)
-        flat = True
-        for k in late:
-            f = trace[k].forward[name]
-            z, a = np.asarray(f["z"], float), np.asarray(f["a"], float)
-            if np.any(fn.derivative(z, a) >= SATURATED * _MAX_DERIVATIVE[act]):
-                flat = False
+        rows = trace.recorded_rows[l]
+        layer = layer if rows is None else [layer[j] for j in rows]   # the recorded neurons
+        fn, flat = activations.get(act), np.ones(len(layer), bool)
+        for k in late:                        # a whole layer per step; most stop at the first
+            step = trace[k]
+            z, a = step.layer_values(l, "z"), step.layer_values(l, "a")
+            slope = fn.derivative(np.asarray(z, float), np.asarray(a, float))
+            samples = tuple(range(slope.ndim - 1))     # () for one sample, (0,) for a batch
+            flat &= ~np.any(slope >= SATURATED * _MAX_DERIVATIVE[act], axis=samples)
+            if not flat.any():
                 break
-        if flat:
-            names.append(name)
+        names += [name for name, f in zip(layer, flat) if f]
+        if flat.any():
             kinds.add(act)
     if not names:
         return []

@@ -906,6 +906,44 @@ class Step:
             return None
         return _grad_weights(store, slice(None))
 
+    def layer_values(self, l, quantity):
+        """``quantity`` of every recorded neuron of layer ``l`` (from 0) at this step, in one array.
+
+        The same numbers as ``step.forward[name][quantity]`` (or ``step.backward``) for each
+        neuron of the layer, without going neuron by neuron (what
+        :func:`~neurotrace.diagnose` reads).
+
+        Parameters
+        ----------
+        l : int
+            The layer, counted from 0 (``L1`` is 0).
+        quantity : {"z", "a", "dL_da", "da_dz", "delta"}
+
+        Returns
+        -------
+        values : ndarray of shape (n_neurons,) or (n_samples, n_neurons), or None
+            Column ``j`` (the last axis) is the ``j``-th recorded neuron's; None when the
+            quantity was not recorded for that layer.
+
+        Examples
+        --------
+        >>> import neurotrace as nt
+        >>> X, Y = nt.datasets.xor()
+        >>> net = nt.NeuralNetwork([2, 3, 1], seed=0)
+        >>> with nt.trace(net) as t:
+        ...     _ = nt.fit(net, X, Y, epochs=1, batch_size=2, shuffle=False, progress=False)
+        >>> t[1].layer_values(0, "z").shape
+        (2, 3)
+        >>> bool((t[1].layer_values(0, "z")[:, 2] == t[1].forward["L1.N2"]["z"]).all())
+        True
+        """
+        if quantity not in ("z", "a", "dL_da", "da_dz", "delta"):
+            raise KeyError(f"Step.layer_values: {quantity!r} is not a value per neuron; use "
+                           f"'z', 'a', 'dL_da', 'da_dz' or 'delta'.")
+        if quantity not in self.trace.quantities:
+            return None
+        return self.data["layers"].get(l, {}).get(quantity)
+
     def record(self, name):
         """Everything recorded for neuron ``name`` at this step, in one dict.
 

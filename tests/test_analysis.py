@@ -154,6 +154,52 @@ def test_diagnose_finds_saturated_sigmoids():
     assert "sigmoid saturated for every sample" in str(findings["saturated"])
 
 
+def saturated_neuron_by_neuron(t):
+    """The saturation rule read neuron by neuron, one step at a time: the reference."""
+    steps = t.steps
+    late, names = steps[len(steps) // 2:], []
+    for l, layer in enumerate(t.node_names()):
+        act = t.activation_names[l]
+        if act not in ("sigmoid", "tanh"):
+            continue
+        top = 0.25 if act == "sigmoid" else 1.0
+        for name in layer:
+            if name in t[steps[0]].forward:
+                f = [t[k].forward[name] for k in late]
+                slopes = [np.asarray(r["a"]) * (1 - np.asarray(r["a"])) if act == "sigmoid"
+                          else 1 - np.asarray(r["a"]) ** 2 for r in f]
+                if all(np.all(s < 1e-4 * top) for s in slopes):
+                    names.append(name)
+    return names
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+@pytest.mark.parametrize("neurons", [None, ["L1.N1", "L1.N2", "L3"], ["L2"]])
+def test_saturation_read_a_layer_at_a_time_finds_what_neuron_by_neuron_finds(batch_size,
+                                                                            neurons):
+    X, Y = nt.datasets.xor()
+    net = nt.NeuralNetwork([2, 3, 2, 1], activation=["sigmoid", "tanh", "sigmoid"], seed=0)
+    W, b = net.parameters()[0]
+    W[:, 1:] *= 40
+    b[1:] = 60.0                                   # L1.N1 and L1.N2 saturate, L1.N0 does not
+    with nt.trace(net, neurons=neurons) as t:
+        nt.fit(net, X, Y, loss="sse", optimizer=nt.SGD(lr=0.5), epochs=4,
+               batch_size=batch_size, shuffle=False, progress=False, warn=False)
+    expected = saturated_neuron_by_neuron(t)
+    found = [f.nodes for f in nt.diagnose(t) if f.kind == "saturated"]
+    assert found == ([expected] if expected else [])
+    assert neurons == ["L2"] or "L1.N1" in expected
+    for k in t.steps:
+        for l in t.recorded_rows:
+            names = [n for n in t.node_names()[l] if n in t[k].forward]
+            for q in ("z", "a"):
+                block = t[k].layer_values(l, q)
+                for j, name in enumerate(names):
+                    np.testing.assert_array_equal(block[..., j], t[k].forward[name][q])
+    with pytest.raises(KeyError, match="'z', 'a', 'dL_da', 'da_dz' or 'delta'"):
+        t[0].layer_values(0, "weights")
+
+
 def test_diagnose_finds_vanishing_gradients_in_a_deep_sigmoid_network():
     X, Y = nt.datasets.xor()
     net = nt.NeuralNetwork([2] + [6] * 10 + [1], activation="sigmoid", seed=0)
