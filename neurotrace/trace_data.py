@@ -5,8 +5,6 @@ of shape ``(n_neurons,)`` or ``(n_samples, n_neurons)``, parameter blocks of
 shape ``(n_neurons, n_inputs + 1)``, ...). Asking for ``t[k].forward["L1.N0"]``
 slices neuron ``N0`` out of layer ``L1``'s arrays.
 """
-from itertools import repeat
-from operator import attrgetter, contains, itemgetter
 import json
 import os
 import zipfile
@@ -181,16 +179,10 @@ class Trace:
             return None
         if not stores:                                     # no step recorded (yet)
             return np.empty(0)
-        # One sample per step (1-D x, no summed "grad"): every step's delta and x at once
-        # (map and operator run the loops in C; a thousand steps are read in a millisecond).
-        if all(map(contains, stores, repeat("delta"))) and all(map(contains, stores, repeat("x"))) \
-                and not any(map(contains, stores, repeat("grad"))):
-            deltas, inputs = list(map(itemgetter("delta"), stores)), list(map(itemgetter("x"), stores))
-        else:
-            deltas = inputs = None
-        if inputs is not None and set(map(attrgetter("ndim"), inputs)) == {1}:
-            deltas = np.concatenate(deltas).reshape(len(stores), -1)
-            inputs = np.concatenate(inputs).reshape(len(stores), -1)
+        if all("grad" not in s and "delta" in s and "x" in s and s["x"].ndim == 1
+               for s in stores):
+            deltas = np.concatenate([s["delta"] for s in stores]).reshape(len(stores), -1)
+            inputs = np.concatenate([s["x"] for s in stores]).reshape(len(stores), -1)
             return _rms_rows(deltas) * _rms_rows(inputs)
         values = []
         for store in stores:
