@@ -113,35 +113,45 @@ def diagnose(trace):
     return findings
 
 
-def _neurons(trace):
-    first = trace[trace.steps[0]].forward
+def _layers(trace, kinds):
+    """``(l, activation, names of its recorded neurons)`` for each recorded layer whose
+    activation is one of ``kinds``; the rules read a whole layer per step."""
     for l, layer in enumerate(trace.node_names()):
         act = trace.activation_names[l]
-        for name in layer:
-            if name in first:
-                yield l, act, name
+        if act in kinds and l in trace.recorded_rows:
+            rows = trace.recorded_rows[l]
+            yield l, act, (layer if rows is None else [layer[j] for j in rows])
+
+
+def _samples(values):
+    """The sample axes of a layer's values: () for one sample, (0,) for a batch."""
+    return tuple(range(np.ndim(values) - 1))
 
 
 def _dead_relus(trace, steps):
+    if "a" not in trace.quantities:
+        return []
     need = max(MIN_STEPS, len(steps) // 4)
     out = []
-    for _, act, name in _neurons(trace):
-        if act != "relu" or "a" not in trace.quantities:
-            continue
-        since = None
-        for k in reversed(steps):
-            if np.any(np.asarray(trace[k].forward[name]["a"]) != 0):
+    for l, _, names in _layers(trace, ("relu",)):
+        dead, since = np.ones(len(names), bool), [None] * len(names)
+        for k in reversed(steps):             # back from the last step while some stay at 0
+            a = trace[k].layer_values(l, "a")
+            dead &= ~np.any(np.asarray(a) != 0, axis=_samples(a))
+            if not dead.any():
                 break
-            since = k
-        if since is None:
-            continue
-        stretch = [k for k in steps if k >= since]
-        if len(stretch) >= need:
-            out.append(Finding("dead_relu", [name], stretch,
-                               f"{name} output 0 for every sample since step {since}: its ReLU "
-                               f"is dead (z <= 0 for every input), no gradient reaches its "
-                               f"weights, so it cannot come back. Try a smaller learning rate, "
-                               f"He initialization or leaky_relu."))
+            for j in np.flatnonzero(dead):
+                since[j] = k
+        for name, first in zip(names, since):
+            if first is None:
+                continue
+            stretch = [k for k in steps if k >= first]
+            if len(stretch) >= need:
+                out.append(Finding("dead_relu", [name], stretch,
+                                   f"{name} output 0 for every sample since step {first}: its "
+                                   f"ReLU is dead (z <= 0 for every input), no gradient reaches "
+                                   f"its weights, so it cannot come back. Try a smaller learning "
+                                   f"rate, He initialization or leaky_relu."))
     return out
 
 
@@ -152,19 +162,13 @@ def _saturated(trace, steps):
     if len(steps) < MIN_STEPS:
         return []
     names, kinds = [], set()
-    for l, layer in enumerate(trace.node_names()):
-        act = trace.activation_names[l]
-        if act not in _MAX_DERIVATIVE or l not in trace.recorded_rows:
-            continue
-        rows = trace.recorded_rows[l]
-        layer = layer if rows is None else [layer[j] for j in rows]   # the recorded neurons
+    for l, act, layer in _layers(trace, _MAX_DERIVATIVE):
         fn, flat = activations.get(act), np.ones(len(layer), bool)
         for k in late:                        # a whole layer per step; most stop at the first
             step = trace[k]
             z, a = step.layer_values(l, "z"), step.layer_values(l, "a")
             slope = fn.derivative(np.asarray(z, float), np.asarray(a, float))
-            samples = tuple(range(slope.ndim - 1))     # () for one sample, (0,) for a batch
-            flat &= ~np.any(slope >= SATURATED * _MAX_DERIVATIVE[act], axis=samples)
+            flat &= ~np.any(slope >= SATURATED * _MAX_DERIVATIVE[act], axis=_samples(slope))
             if not flat.any():
                 break
         names += [name for name, f in zip(layer, flat) if f]
