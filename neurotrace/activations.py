@@ -113,7 +113,7 @@ class Activation:
             a = map(self.scalar, z.tolist())
             if out is None:
                 return np.fromiter(a, float, len(z))
-            out[:] = list(a)
+            out[...] = list(a)
             return out
         if out is None:
             return self.value_unguarded(z)

@@ -302,8 +302,8 @@ class Neuron:
                 delta = dL_da * da_dz                                   # delta = dL/da * f'(z)
             else:
                 self.da_dz = None                                       # dL/dz was given
-            np.dot(delta, x, self.gradients)    # dL/dw = sum of delta * x, dL/db = sum of delta
-            sent = np.multiply.outer(delta, self._w, out=out) if send else None  # delta * w
+            delta.dot(x, self.gradients)        # dL/dw = sum of delta * x, dL/db = sum of delta
+            sent = np.multiply(delta[:, None], self._w, out) if send else None   # delta * w
         self.delta = delta
         self.to_predecessors = sent
         return sent
