@@ -303,7 +303,7 @@ class Neuron:
             else:
                 self.da_dz = None                                       # dL/dz was given
             delta.dot(x, self.gradients)        # dL/dw = sum of delta * x, dL/db = sum of delta
-            sent = np.multiply(delta[:, None], self._w, out) if send else None   # delta * w
+            sent = np.multiply(delta[:, None], self._w, out) if send else None   # delta * w, per sample
         self.delta = delta
         self.to_predecessors = sent
         return sent
