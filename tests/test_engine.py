@@ -56,6 +56,21 @@ def test_neuron_processes_a_batch_in_one_call():
     np.testing.assert_allclose(dX, dx, rtol=1e-14)
 
 
+@pytest.mark.parametrize("n_samples", [2, 9], ids=["few-samples", "numpy-path"])
+def test_a_neuron_sends_each_sample_its_delta_times_w_to_the_bit(n_samples):
+    """Sent back: row s is delta_s * w, the very product; dL/d[w, b] sums delta_s * [x_s, 1]."""
+    rng = np.random.default_rng(3)
+    n = nt.Neuron(5, "sigmoid", rng=rng)
+    X, dL_da = rng.normal(size=(n_samples, 5)), rng.normal(size=n_samples)
+    n.forward(X)
+    sent = n.backward(dL_da)
+    assert n.delta.shape == (n_samples,)
+    for s in range(n_samples):
+        np.testing.assert_array_equal(sent[s], n.delta[s] * n.weights)
+    np.testing.assert_allclose(n.grad_weights, (n.delta[:, None] * X).sum(axis=0), rtol=1e-13)
+    assert n.grad_bias == pytest.approx(n.delta.sum(), rel=1e-13)
+
+
 def test_activation_one_name_or_one_per_layer():
     net = nt.NeuralNetwork([2, 3, 4], activation=["sigmoid", "relu"], seed=0)
     assert net.activation_names == ["sigmoid", "relu"]
