@@ -134,16 +134,15 @@ def _dead_relus(trace, steps):
     need = max(MIN_STEPS, len(steps) // 4)
     out = []
     for l, _, names in _layers(trace, ("relu",)):
-        dead, since = np.ones(len(names), bool), [None] * len(names)
+        dead, since = np.ones(len(names), bool), np.full(len(names), -1)   # -1: never dead
         for k in reversed(steps):             # back from the last step while some stay at 0
             a = trace[k].layer_values(l, "a")
             dead &= ~np.any(np.asarray(a) != 0, axis=_samples(a))
             if not dead.any():
                 break
-            for j in np.flatnonzero(dead):
-                since[j] = k
-        for name, first in zip(names, since):
-            if first is None:
+            since[dead] = k
+        for name, first in zip(names, since.tolist()):
+            if first < 0:
                 continue
             stretch = [k for k in steps if k >= first]
             if len(stretch) >= need:
