@@ -62,6 +62,7 @@ __all__ = [
     "BASELINES",
     "PER_SAMPLE_ONLY",
     "build_baseline",
+    "prepare_data",
     "time_per_sample",
 ]
 
@@ -316,7 +317,9 @@ class BaselineRun:
                 f"n_samples={self.n_samples})")
 
 
-def _prepare(X, Y, sizes, batch_size, n_samples):
+def prepare_data(X, Y, sizes, batch_size, n_samples):
+    """Checked copies of the first ``n_samples`` rows (float64, C order) and the checked
+    sizes: ``(X, Y, sizes, batch_size, n_samples)``, what every trainer factory starts from."""
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
     if X.ndim != 2 or Y.ndim != 2 or len(X) != len(Y):
@@ -356,7 +359,7 @@ def seed003_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
         for input_data, target in zip(inputs, targets):
             network.backpropagate(input_data, target, learning_rate)
     """
-    Xn, Yn, sizes, batch_size, n_samples = _prepare(X, Y, sizes, batch_size, n_samples)
+    Xn, Yn, sizes, batch_size, n_samples = prepare_data(X, Y, sizes, batch_size, n_samples)
     if batch_size != 1:
         raise ValueError("the hands-on's per-neuron network takes one sample at a time: batch_size must be 1")
     network = make_seed003_network(sizes, np.random.default_rng(seed))
@@ -389,7 +392,7 @@ def seed003_speedy_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
 
     Note that the hand-out's gradient is *summed* over the batch (not averaged).
     """
-    Xn, Yn, sizes, batch_size, n_samples = _prepare(X, Y, sizes, batch_size, n_samples)
+    Xn, Yn, sizes, batch_size, n_samples = prepare_data(X, Y, sizes, batch_size, n_samples)
     network = make_seed003_speedy_network(sizes, np.random.default_rng(seed))
     starts = range(0, n_samples, batch_size)
 
@@ -424,7 +427,7 @@ def sklearn_mlp_trainer(X, Y, sizes, batch_size, lr, seed, n_samples, *, sigmoid
     sklearn initialises its own weights (Glorot uniform, ``random_state=seed``).
     ``predict`` returns ``predict_proba`` and works after the first ``run()``.
     """
-    Xn, Yn, sizes, batch_size, n_samples = _prepare(X, Y, sizes, batch_size, n_samples)
+    Xn, Yn, sizes, batch_size, n_samples = prepare_data(X, Y, sizes, batch_size, n_samples)
     try:
         from sklearn.neural_network import MLPClassifier
     except ImportError:
@@ -473,7 +476,7 @@ def torch_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
     SGD (up to rounding).  ``torch.set_num_threads`` is left at its default.
     Raises ``BaselineUnavailable("torch not installed")`` without torch.
     """
-    Xn, Yn, sizes, batch_size, n_samples = _prepare(X, Y, sizes, batch_size, n_samples)
+    Xn, Yn, sizes, batch_size, n_samples = prepare_data(X, Y, sizes, batch_size, n_samples)
     try:
         import torch
     except ImportError:
@@ -543,7 +546,7 @@ def micrograd_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
     ``p.data -= lr * p.grad``.
     Raises ``BaselineUnavailable("micrograd not installed")`` without it.
     """
-    Xn, Yn, sizes, batch_size, n_samples = _prepare(X, Y, sizes, batch_size, n_samples)
+    Xn, Yn, sizes, batch_size, n_samples = prepare_data(X, Y, sizes, batch_size, n_samples)
     if batch_size != 1:
         raise ValueError("the micrograd baseline takes one sample at a time: batch_size must be 1")
     try:

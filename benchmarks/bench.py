@@ -27,7 +27,7 @@ import sys
 
 import numpy as np
 
-from . import baselines, sweep
+from . import baselines, floors, sweep
 from .sweep import (
     EPOCHS_PER_FIT,
     LR,
@@ -58,6 +58,10 @@ ROWS = [
     ("vectorized-f32-32", "neurotrace vectorized float32, batch 32", 32),
     ("per-neuron-1-steps", "neurotrace per-neuron, 1 sample/step, step API, no fit", 1),
     ("vectorized-32-steps", "neurotrace vectorized float64, batch 32, step API, no fit", 32),
+    ("floor-per-neuron-1", "floor: neurotrace's per-neuron arithmetic and fit's checks alone, "
+     "1 sample/step", 1),
+    ("floor-vectorized-32", "floor: neurotrace's vectorized arithmetic and fit's checks alone, "
+     "batch 32", 32),
     ("seed003-per-neuron-1", "the hands-on per-neuron (hand-out code)", 1),
     ("seed003-speedy-1", "the hands-on's SpeedyNeuralNetwork, 1 sample/step", 1),
     ("seed003-speedy-32", "the hands-on's SpeedyNeuralNetwork, batch 32", 32),
@@ -130,6 +134,9 @@ def _build(row_id, batch_size, X, Y, config):
         note = (f"nt.trace records all {EPOCHS_PER_FIT * len(X)} steps of a call" if traced
                 else f"nt.fit, {EPOCHS_PER_FIT} epochs a call, without its epoch-end loss")
         return epoch, note
+    if row_id.startswith("floor-"):
+        run = floors.build_floor(row_id, X, Y, SIZES, LR, SEED, len(X))
+        return BaselineEpoch(run), "benchmarks/floors.py: the same numbers as our row"
     name = row_id.rsplit("-", 1)[0]
     n_samples = len(X)
     if name == "micrograd":
@@ -241,6 +248,23 @@ def check_speed_targets(rows, flops):
     return checked
 
 
+def compare_floors(rows):
+    """Each comparison of :data:`benchmarks.floors.COMPARISONS`: the median and range of its
+    per-turn ratios (None where a row did not run)."""
+    times = {row["id"]: row["times"] for row in rows if row["status"] == "ok"}
+    compared = []
+    for text, kind, key, reference in floors.COMPARISONS:
+        entry = {"comparison": text, "kind": kind, "row": key, "reference": reference,
+                 "value": None}
+        if key in times and reference in times:
+            ratios = (turn_ratios(times[reference], times[key]) if kind == "speedup"
+                      else turn_ratios(times[key], times[reference]))
+            summary = ratio_summary(ratios)
+            entry.update(value=summary["value"], low=summary["low"], high=summary["high"])
+        compared.append(entry)
+    return compared
+
+
 # --- the whole benchmark ------------------------------------------------------------------
 def _versions():
     versions = {"python": platform.python_version(), "numpy": np.__version__}
@@ -314,6 +338,7 @@ def run(quick=False, out="bench_output", figures=None, log=None, instructions=Fa
         "settings": config,
         "rows": rows,
         "targets": check_speed_targets(rows, flops),
+        "floors": compare_floors(rows),
         "sweeps": sweeps,
         "flops": flops,
         "seconds": None,
@@ -434,6 +459,17 @@ def to_markdown(results):
     lines += _table(["target", "measured (median of turns, range)", "required", "status"],
                     [[t["target"], _target_value(t), t["required"], t["status"]]
                      for t in results["targets"]])
+    compared = [c for c in results.get("floors", []) if c["value"] is not None]
+    if compared:
+        lines += ["", "## Floors: what the design allows", "",
+                  "A floor row computes the same numbers as our row (benchmarks/floors.py) with "
+                  "fit's guarantees (the loss value, the last good parameters, the finite "
+                  "checks) and nothing else: no input checks, no tracer hooks, no loss, "
+                  "optimizer or network objects. A target above the floor's own ratio is out "
+                  "of reach of this design on this machine.", ""]
+        lines += _table(["comparison", "measured (median of turns, range)"],
+                        [[c["comparison"], _ratio(c["value"], (c["low"], c["high"]))]
+                         for c in compared])
     sweeps = results["sweeps"]
     lines += ["", "## Scaling (us per sample; speedup = per-neuron / vectorized)", "",
               "Hidden width, 64-w-10:", ""]
@@ -478,6 +514,12 @@ NOTES = [
     "'step API, no fit' rows run the same steps through the public per-step API instead, "
     "`net.backprop(xb, yb, 'sse', to_inputs=False); optimizer.step(net)` on views of the "
     "data (with backprop's own input checks): the difference to the fit row is fit's.",
+    "The two floor rows (benchmarks/floors.py) compute the same numbers as our per-neuron "
+    "1/step and vectorized batch-32 rows, to the bit, with what fit must keep (the loss "
+    "value, a copy of the last good parameters, the checks that the loss, the gradients and "
+    "the parameters are finite) and nothing else, one function per step (the per-neuron floor "
+    "keeps one small object per neuron computing its own z, a, f'(z), delta, gradients and "
+    "sent error). They time one pass of the data a call, as the baselines do.",
     "The traced row runs the same fit inside `nt.trace(net, max_bytes=2**40)`: every "
     "quantity of every step is recorded and nothing is thinned; opening and closing the "
     "trace are included.",

@@ -44,6 +44,8 @@ ROWS = [
     ("vectorized-32", 32),
     ("seed003-per-neuron-1", 1),
     ("seed003-speedy-32", 32),
+    ("floor-per-neuron-1", 1),
+    ("floor-vectorized-32", 32),
 ]
 
 #: The targets of benchmarks.bench.TARGETS that compare two of these rows:
@@ -88,6 +90,12 @@ def run_row(row_id, n_samples):
     # Every process reads all the digits: reading is not the work counted (``np.loadtxt``
     # costs about 30,000 instructions a row), so both processes of a count do the same.
     X, Y = digits()
+    if row_id.startswith("floor-"):
+        from . import floors
+        for n in (WARMUP_SAMPLES, n_samples):
+            if n:
+                floors.build_floor(row_id, X, Y, SIZES, LR, SEED, n)()
+        return
     if row_id.startswith("seed003"):
         name = row_id.rsplit("-", 1)[0]
         for n in (WARMUP_SAMPLES, n_samples):
@@ -142,8 +150,9 @@ def measure(n_samples=256, rows=None, workers=None):
         # the pass over n_samples, less the process that made none
         counts = {r: (full.result() - empty.result()) / n_samples
                   for r, (empty, full) in futures.items()}
+    from .floors import COMPARISONS
     targets = []
-    for what, kind, row, reference in TARGETS:
+    for what, kind, row, reference in TARGETS + COMPARISONS:
         if row in counts and reference in counts:
             value = counts[reference] / counts[row] if kind == "speedup" \
                 else counts[row] / counts[reference]

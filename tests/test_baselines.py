@@ -314,3 +314,57 @@ def test_time_per_sample_structure():
     assert len(result["times"]) == 3
     assert result["n_samples"] == 10 and result["repeats"] == 3 and result["warmup"] == 2
     assert result["median"] in result["times"] or len(result["times"]) % 2 == 0
+
+
+# --------------------------------------------------------------------------
+# The floors: neurotrace's arithmetic alone, the same numbers as nt.fit
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, backend, batch_size", [
+    ("floor-per-neuron", "NeuralNetwork", 1),
+    ("floor-vectorized", "VectorizedNetwork", 32),
+    ("floor-vectorized", "VectorizedNetwork", 7),
+])
+def test_a_floor_computes_what_fit_computes_to_the_bit(digits, name, backend, batch_size):
+    import neurotrace as nt
+    from benchmarks import floors
+    X, Y = digits
+    run = floors.FLOORS[name](X, Y, SIZES, batch_size, 0.1, 3, 100)
+    run()
+    run()                                   # two passes: the second starts where fit's does
+    net = getattr(nt, backend)(list(SIZES), activation="sigmoid", seed=3)
+    nt.fit(net, X[:100], Y[:100], loss="sse", optimizer=nt.SGD(lr=0.1), epochs=2,
+           batch_size=batch_size, shuffle=False, progress=False, warn=False)
+    for (W, b), (W_ref, b_ref) in zip(run.parameters(), net.parameters()):
+        assert np.array_equal(W, W_ref) and np.array_equal(b, b_ref)
+    assert np.allclose(run.predict(X[:20]), net.predict(X[:20]), rtol=0, atol=1e-12)
+    assert not np.array_equal(run.parameters()[0][0], nt.NeuralNetwork(
+        list(SIZES), seed=3).parameters()[0][0])              # it did train
+
+
+@pytest.mark.parametrize("name", ["floor-per-neuron", "floor-vectorized"])
+def test_a_floor_keeps_fits_guarantee_on_divergence(digits, name):
+    """Like fit: the step whose update is not finite raises, and the parameters are those
+    of the last good step (here the first step fails: the initial ones)."""
+    import neurotrace as nt
+    from benchmarks import floors
+    X, Y = digits
+    run = floors.FLOORS[name](X, Y, SIZES, 1, 1e308, 0, 3)
+    before = [(W.copy(), b.copy()) for W, b in run.parameters()]
+    with pytest.raises(FloatingPointError, match="diverged"):
+        run()
+    for (W, b), (W0, b0) in zip(run.parameters(), before):
+        assert np.array_equal(W, W0) and np.array_equal(b, b0)
+    net = nt.NeuralNetwork(list(SIZES), activation="sigmoid", seed=0)   # fit does the same
+    with pytest.raises(nt.TrainingDiverged) as caught:
+        nt.fit(net, X[:3], Y[:3], loss="sse", optimizer=nt.SGD(lr=1e308), batch_size=1,
+               shuffle=False, progress=False)
+    assert (caught.value.step, caught.value.quantity) == (0, "update")
+
+
+def test_the_per_neuron_floor_takes_one_sample_per_step(digits):
+    from benchmarks import floors
+    X, Y = digits
+    with pytest.raises(ValueError, match="batch_size must be 1"):
+        floors.lean_per_neuron_trainer(X, Y, SIZES, 2, 0.1, 0, 10)

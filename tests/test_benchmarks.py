@@ -14,7 +14,7 @@ import pytest
 from benchmarks.sweep import EPOCHS_PER_FIT
 
 EXPECTED_KEYS = {"date", "quick", "machine", "versions", "network", "settings", "rows",
-                 "targets", "sweeps", "flops", "figures", "seconds"}
+                 "targets", "floors", "sweeps", "flops", "figures", "seconds"}
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +94,21 @@ def test_the_json_has_the_expected_keys(bench, quick_run):
     assert [f["dtype"] for f in results["flops"]] == ["float64", "float32"]
     for flop in results["flops"]:
         assert flop["rate"] > 0 and flop["reference_rate"] > 0 and flop["peak_rate"] > 0
+
+
+def test_the_floors_are_compared_with_the_rows_they_bound(quick_run):
+    from benchmarks import floors
+    results = quick_run["json"]
+    compared = results["floors"]
+    assert [c["comparison"] for c in compared] == [c[0] for c in floors.COMPARISONS]
+    times = {row["id"]: row["times"] for row in results["rows"] if row["status"] == "ok"}
+    for c in compared:
+        row, reference = times[c["row"]], times[c["reference"]]
+        ratios = [r / t if c["kind"] == "speedup" else t / r for t, r in zip(row, reference)]
+        assert c["low"] == min(ratios) and c["high"] == max(ratios)
+        assert min(ratios) <= c["value"] <= max(ratios)
+        assert c["comparison"] in quick_run["stdout"]
+    assert "## Floors: what the design allows" in quick_run["stdout"]
 
 
 def test_the_plots_are_written(bench, quick_run):
