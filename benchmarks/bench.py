@@ -60,6 +60,8 @@ ROWS = [
     ("vectorized-32-steps", "neurotrace vectorized float64, batch 32, step API, no fit", 32),
     ("floor-per-neuron-1", "floor: neurotrace's per-neuron arithmetic and fit's checks alone, "
      "1 sample/step", 1),
+    ("floor-per-neuron-traced-1", "floor: the same, every number kept as nt.trace keeps it, "
+     "1 sample/step", 1),
     ("floor-vectorized-32", "floor: neurotrace's vectorized arithmetic and fit's checks alone, "
      "batch 32", 32),
     ("seed003-per-neuron-1", "the hands-on per-neuron (hand-out code)", 1),
@@ -519,7 +521,10 @@ NOTES = [
     "value, a copy of the last good parameters, the checks that the loss, the gradients and "
     "the parameters are finite) and nothing else, one function per step (the per-neuron floor "
     "keeps one small object per neuron computing its own z, a, f'(z), delta, gradients and "
-    "sent error). They time one pass of the data a call, as the baselines do.",
+    "sent error). The traced floor also keeps, per step, what nt.trace keeps (per layer x, "
+    "z, a, dL/da, f'(z), delta and the weights of the pass; the loss, the targets, the "
+    "parameters after the update) in one plain dict, the same numbers. They time one pass "
+    "of the data a call, as the baselines do.",
     "The traced row runs the same fit inside `nt.trace(net, max_bytes=2**40)`: every "
     "quantity of every step is recorded and nothing is thinned; opening and closing the "
     "trace are included.",

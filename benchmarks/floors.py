@@ -30,8 +30,8 @@ from neurotrace.activations import get as get_activation
 
 from .baselines import BaselineRun, prepare_data
 
-__all__ = ["lean_per_neuron_trainer", "lean_vectorized_trainer", "FLOORS", "COMPARISONS",
-           "build_floor"]
+__all__ = ["lean_per_neuron_trainer", "lean_traced_per_neuron_trainer",
+           "lean_vectorized_trainer", "FLOORS", "COMPARISONS", "build_floor"]
 
 _SIGMOID = get_activation("sigmoid")
 
@@ -39,7 +39,7 @@ _SIGMOID = get_activation("sigmoid")
 class _LeanNeuron:
     """One neuron, the one-sample arithmetic of :class:`neurotrace.Neuron`, and nothing else."""
 
-    __slots__ = ("p", "g", "w", "x1", "z", "a", "d")
+    __slots__ = ("p", "g", "w", "x1", "z", "a", "da_dz", "d")
 
     def __init__(self, p, g):
         self.p, self.g, self.w = p, g, p[:-1]     # [w, b], dL/d[w, b], w: views of the flat vectors
@@ -52,7 +52,8 @@ class _LeanNeuron:
         return a
 
     def backward(self, dL_da, out):
-        delta = dL_da * _SIGMOID.scalar_derivative(self.z, self.a)   # delta = dL/da * f'(z)
+        self.da_dz = da_dz = _SIGMOID.scalar_derivative(self.z, self.a)   # f'(z)
+        delta = dL_da * da_dz                      # delta = dL/da * f'(z)
         d = self.d
         d[()] = delta
         np.multiply(self.x1, d, self.g)            # dL/d[w, b] = delta * [x, 1]
@@ -60,11 +61,14 @@ class _LeanNeuron:
             np.multiply(self.w, d, out)            # sent back: delta * w
 
 
-def lean_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
+def lean_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples, *, record=False):
     """The floor of the per-neuron row: one sample per step, one small object per neuron.
 
     The same numbers as ``nt.fit(NeuralNetwork(sizes, seed=seed), X, Y, loss="sse",
-    optimizer=SGD(lr), batch_size=1, shuffle=False)``.
+    optimizer=SGD(lr), batch_size=1, shuffle=False)``. ``record=True`` is the floor of the
+    traced row: every step also keeps, in one plain dict (``run.steps``), what
+    ``nt.trace`` keeps of it (per layer x, z, a, dL/da, f'(z), delta and the weights of
+    the pass; the loss, the targets and the parameters after the update), the same numbers.
     """
     Xn, Yn, sizes, batch_size, n_samples = prepare_data(X, Y, sizes, batch_size, n_samples)
     if batch_size != 1:
@@ -80,31 +84,50 @@ def lean_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
     last_good = params.copy()
     X1 = np.ones((n_samples, sizes[0] + 1))
     X1[:, :-1] = Xn                                 # [x, 1] per sample, made once
+    steps = []                                      # what record=True keeps, step by step
+    weights = [params.copy()]                       # the parameters of the coming pass
 
     def step():
+        steps.clear()
         with np.errstate(over="ignore", invalid="ignore"):    # once per pass, as fit does
             for x1, y in zip(X1, Yn):
-                last_good[...] = params                 # restored if this step fails
-                for layer in layers:
+                last_good[...] = params             # restored if this step fails
+                if record:
+                    kept = [{} for _ in layers]
+                    kept[0]["x"] = x1[:-1].copy()
+                for l, layer in enumerate(layers):
                     values = [neuron.forward(x1) for neuron in layer]
                     values.append(1.0)
-                    x1 = np.array(values)               # [a, 1]: the next layer's input
-                d = x1[:-1] - y                         # sse: dL/da = a - y
-                value = 0.5 * float(d.dot(d))
-                dL_da = d.tolist()
+                    x1 = np.array(values)           # [a, 1]: the next layer's input
+                    if record:
+                        kept[l]["z"] = np.fromiter([n.z for n in layer], float, len(layer))
+                        kept[l]["a"] = x1[:-1]
+                        if l + 1 < len(layers):
+                            kept[l + 1]["x"] = kept[l]["a"]
+                dL_dA = x1[:-1] - y                 # sse: dL/da = a - y
+                value = 0.5 * float(dL_dA.dot(dL_dA))
                 for l in range(len(layers) - 1, -1, -1):
                     layer = layers[l]
                     sent = np.empty((len(layer), sizes[l])) if l else [None] * len(layer)
-                    for neuron, g, out in zip(layer, dL_da, sent):
+                    for neuron, g, out in zip(layer, dL_dA.tolist(), sent):
                         neuron.backward(g, out)
+                    if record:
+                        da_dz = np.fromiter([n.da_dz for n in layer], float, len(layer))
+                        kept[l].update(dL_da=dL_dA, da_dz=da_dz, delta=dL_dA * da_dz,
+                                       w=weights[-1])
                     if l:
-                        dL_da = sent.sum(axis=0).tolist()    # each input's errors, added up
+                        dL_dA = sent.sum(axis=0)    # each input's errors, added up
                 if not (math.isfinite(value) and math.isfinite(grads.dot(grads))):
                     raise FloatingPointError("the per-neuron floor diverged")
                 np.subtract(params, lr * grads, out=params)     # w = w - lr * g
                 if not math.isfinite(params.dot(params)):
                     params[...] = last_good
                     raise FloatingPointError("the per-neuron floor diverged")
+                if record:
+                    weights.append(params.copy())
+                    steps.append({"loss": value, "targets": y.copy(), "layers": kept,
+                                  "after": weights[-1]})
+        del weights[:-1]                            # the next pass starts from the last
 
     def predict(X):
         out = []
@@ -115,8 +138,15 @@ def lean_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
             out.append(x1[:-1])
         return np.array(out)
 
-    return BaselineRun("floor-per-neuron", step, predict, lambda: _parameters(params, sizes),
-                       layers, Xn, Yn, batch_size, n_samples)
+    run = BaselineRun("floor-per-neuron", step, predict, lambda: _parameters(params, sizes),
+                      layers, Xn, Yn, batch_size, n_samples)
+    run.steps = steps
+    return run
+
+
+def lean_traced_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
+    """The floor of the traced row: :func:`lean_per_neuron_trainer` with ``record=True``."""
+    return lean_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples, record=True)
 
 
 def lean_vectorized_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
@@ -192,6 +222,7 @@ def _parameters(params, sizes):
 #: name -> trainer factory, like :data:`benchmarks.baselines.BASELINES`.
 FLOORS = {
     "floor-per-neuron": lean_per_neuron_trainer,
+    "floor-per-neuron-traced": lean_traced_per_neuron_trainer,
     "floor-vectorized": lean_vectorized_trainer,
 }
 
@@ -203,6 +234,10 @@ COMPARISONS = [
      "speedup", "floor-per-neuron-1", "seed003-per-neuron-1"),
     ("neurotrace per-neuron 1/step vs its floor", "slowdown", "per-neuron-1",
      "floor-per-neuron-1"),
+    ("traced floor vs the floor (recording every number, at its leanest)",
+     "slowdown", "floor-per-neuron-traced-1", "floor-per-neuron-1"),
+    ("neurotrace traced vs the traced floor", "slowdown", "per-neuron-1-traced",
+     "floor-per-neuron-traced-1"),
     ("vectorized floor vs SpeedyNeuralNetwork, batch 32 (the target asks 1.2x of our row)",
      "speedup", "floor-vectorized-32", "seed003-speedy-32"),
     ("neurotrace vectorized batch 32 vs its floor", "slowdown", "vectorized-32",

@@ -45,6 +45,7 @@ ROWS = [
     ("seed003-per-neuron-1", 1),
     ("seed003-speedy-32", 32),
     ("floor-per-neuron-1", 1),
+    ("floor-per-neuron-traced-1", 1),
     ("floor-vectorized-32", 32),
 ]
 

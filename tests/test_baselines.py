@@ -368,3 +368,32 @@ def test_the_per_neuron_floor_takes_one_sample_per_step(digits):
     X, Y = digits
     with pytest.raises(ValueError, match="batch_size must be 1"):
         floors.lean_per_neuron_trainer(X, Y, SIZES, 2, 0.1, 0, 10)
+
+
+def test_the_traced_floor_keeps_what_a_trace_keeps_the_same_numbers(digits):
+    """What its time stands for: every value nt.trace keeps of a step, equal to the bit."""
+    import neurotrace as nt
+    from benchmarks import floors
+    X, Y = digits
+    run = floors.lean_traced_per_neuron_trainer(X, Y, SIZES, 1, 0.1, 5, 12)
+    run()
+    run()
+    net = nt.NeuralNetwork(list(SIZES), activation="sigmoid", seed=5)
+    with nt.trace(net) as t:
+        nt.fit(net, X[:12], Y[:12], loss="sse", optimizer=nt.SGD(lr=0.1), epochs=2,
+               batch_size=1, shuffle=False, progress=False, warn=False)
+    assert len(run.steps) == 12 and t.steps == list(range(24))
+    for kept, step in zip(run.steps, (t[k] for k in range(12, 24))):   # the second pass
+        assert kept["loss"] == step.loss and np.array_equal(kept["targets"], step.targets)
+        for l, layer in enumerate(kept["layers"]):
+            for q in ("z", "a", "dL_da", "da_dz", "delta"):
+                assert np.array_equal(layer[q], step.layer_values(l, q)), (step.id, l, q)
+            for j in range(SIZES[l + 1]):
+                name = f"L{l + 1}.N{j}"
+                assert np.array_equal(layer["x"], step.forward[name]["x"])
+                n_in = SIZES[l]
+                start = sum((a + 1) * b for a, b in zip(SIZES[:l], SIZES[1:l + 1]))
+                row = slice(start + j * (n_in + 1), start + (j + 1) * (n_in + 1))
+                assert np.array_equal(layer["w"][row][:-1], step.update[name]["weights_before"])
+                assert np.array_equal(kept["after"][row][:-1], step.update[name]["weights_after"])
+                assert kept["after"][row][-1] == step.update[name]["bias_after"]
