@@ -2,17 +2,19 @@
 
 A benchmark target is only worth chasing if the design can reach it. Each trainer here
 computes exactly what one of neurotrace's ``nt.fit`` rows computes (the same numbers:
-``tests/test_benchmarks.py`` checks the parameters after a pass against ``nt.fit``), and
+``tests/test_baselines.py`` checks them against ``nt.fit`` and ``nt.trace``, to the bit), and
 keeps what ``fit`` must keep (the loss value, a copy of the parameters of the last good
 step, the checks that the loss, the gradients and the updated parameters are finite).
 What they leave out is what makes neurotrace a teaching tool:
 
-* no input checks and no ``np.errstate`` (the data are known to be fine);
+* no input checks (the data are known to be fine), and one ``np.errstate`` per pass, as
+  ``fit`` enters one per epoch;
 * no tracer hooks, no :class:`~neurotrace.Loss` or :class:`~neurotrace.Optimizer`
   objects, no network object: one function runs the whole step;
 * the per-neuron floor keeps one small object per neuron that computes its own z, a,
   f'(z), delta, gradients and the error it sends back (the design of issue 9), but
-  remembers only what its backward pass needs, and sends nothing from the first layer.
+  remembers only what its backward pass needs, and, as fit does, sends nothing back from
+  the first layer.
 
 So the time of a floor row is the least that design costs in CPython and numpy on the
 machine at hand, and ``our row / floor row`` is what neurotrace's guarantees, checks and
