@@ -75,14 +75,12 @@ def lean_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples, *, rec
     Xn, Yn, sizes, batch_size, n_samples = prepare_data(X, Y, sizes, batch_size, n_samples)
     if batch_size != 1:
         raise ValueError("the per-neuron floor takes one sample per step: batch_size must be 1")
+    # The network only lends its storage: one flat vector of parameters and one of
+    # gradients, and their blocks per layer (row j of a block is neuron j's [w, b]).
     net = NeuralNetwork(sizes, activation="sigmoid", seed=seed)
-    params, grads = net.flat_parameters.copy(), np.zeros_like(net.flat_parameters)
-    layers, start = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        block = params[start:start + (n_in + 1) * n_out].reshape(n_out, n_in + 1)
-        grad_block = grads[start:start + (n_in + 1) * n_out].reshape(n_out, n_in + 1)
-        layers.append([_LeanNeuron(p, g) for p, g in zip(block, grad_block)])
-        start += (n_in + 1) * n_out
+    params, grads = net.flat_parameters, net.flat_gradients
+    layers = [[_LeanNeuron(p, g) for p, g in zip(block, grad_block)]
+              for block, grad_block in zip(net.parameter_blocks, net.gradient_blocks)]
     last_good = params.copy()
     X1 = np.ones((n_samples, sizes[0] + 1))
     X1[:, :-1] = Xn                                 # [x, 1] per sample, made once
@@ -140,7 +138,7 @@ def lean_per_neuron_trainer(X, Y, sizes, batch_size, lr, seed, n_samples, *, rec
             out.append(x1[:-1])
         return np.array(out)
 
-    run = BaselineRun("floor-per-neuron", step, predict, lambda: _parameters(params, sizes),
+    run = BaselineRun("floor-per-neuron", step, predict, net.parameters,
                       layers, Xn, Yn, batch_size, n_samples)
     run.steps = steps
     return run
@@ -158,15 +156,12 @@ def lean_vectorized_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
     optimizer=SGD(lr), batch_size=batch_size, shuffle=False)``.
     """
     Xn, Yn, sizes, batch_size, n_samples = prepare_data(X, Y, sizes, batch_size, n_samples)
+    # The network only lends its storage (see lean_per_neuron_trainer); per layer W
+    # (n_in, n_out), b, dL/dW, dL/db, views of the flat vectors as a Layer keeps them.
     net = VectorizedNetwork(sizes, activation="sigmoid", seed=seed)
-    params, grads = net.flat_parameters.copy(), np.zeros_like(net.flat_parameters)
-    layers, start = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        block = params[start:start + (n_in + 1) * n_out].reshape(n_out, n_in + 1)
-        grad_block = grads[start:start + (n_in + 1) * n_out].reshape(n_out, n_in + 1)
-        # W (n_in, n_out), b, dL/dW, dL/db: views of the flat vectors, as a Layer keeps them
-        layers.append((block[:, :-1].T, block[:, -1], grad_block[:, :-1].T, grad_block[:, -1]))
-        start += (n_in + 1) * n_out
+    params, grads = net.flat_parameters, net.flat_gradients
+    layers = [(block[:, :-1].T, block[:, -1], grad_block[:, :-1].T, grad_block[:, -1])
+              for block, grad_block in zip(net.parameter_blocks, net.gradient_blocks)]
     last_good = params.copy()
     sigmoid = _SIGMOID.value_unguarded
     batches = [(Xn[s:s + batch_size], Yn[s:s + batch_size]) for s in range(0, n_samples, batch_size)]
@@ -207,18 +202,8 @@ def lean_vectorized_trainer(X, Y, sizes, batch_size, lr, seed, n_samples):
                 A = sigmoid(A @ W + b)
         return A
 
-    return BaselineRun("floor-vectorized", step, predict, lambda: _parameters(params, sizes),
+    return BaselineRun("floor-vectorized", step, predict, net.parameters,
                        layers, Xn, Yn, batch_size, n_samples)
-
-
-def _parameters(params, sizes):
-    """``[(W, b), ...]`` from a flat vector laid out as neurotrace lays it out."""
-    out, start = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        block = params[start:start + (n_in + 1) * n_out].reshape(n_out, n_in + 1)
-        out.append((block[:, :-1].T, block[:, -1]))
-        start += (n_in + 1) * n_out
-    return out
 
 
 #: name -> trainer factory, like :data:`benchmarks.baselines.BASELINES`.
